@@ -1,0 +1,18 @@
+import type { Command } from './command.js';
+
+/**
+ * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
+ * longest prefix of the arguments.
+ */
+export const COMMANDS: Command[] = [];
+
+export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
+  let best: { cmd: Command; rest: string[] } | undefined;
+  for (const cmd of COMMANDS) {
+    const words = cmd.name.split(' ');
+    if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.cmd.name.split(' ').length)) {
+      best = { cmd, rest: argv.slice(words.length) };
+    }
+  }
+  return best;
+}
