@@ -23,7 +23,6 @@ export class DuckDb {
     const config: Record<string, string> = {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      TimeZone: 'UTC',
     };
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     if (opts.threads) config.threads = String(opts.threads);
@@ -39,12 +38,15 @@ export class DuckDb {
       throw new IdtrailError('store_error', `cannot open DuckDB database ${path}: ${msg}`, { hint, cause: err });
     }
     const conn = await instance.connect();
+    await conn.run("SET TimeZone = 'UTC'");
     return new DuckDb(path, instance, conn, !!opts.readOnly);
   }
 
   /** A second connection on the same database, for a concurrent unit of work. */
   async connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+    const conn = await this.instance.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    return conn;
   }
 
   async run(sql: string, params?: SqlParams, conn: DuckDBConnection = this.conn): Promise<void> {
