@@ -1,7 +1,7 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, listValue, LIST, VARCHAR, DOUBLE, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { IdtrailError } from '../../lib/errors.js';
 
-export type SqlParam = DuckDBValue | string | number | boolean | null | bigint | Date | undefined;
+export type SqlParam = DuckDBValue | string | number | boolean | null | bigint | Date | undefined | string[] | number[];
 export type SqlParams = SqlParam[] | Record<string, SqlParam>;
 
 /**
@@ -50,12 +50,14 @@ export class DuckDb {
   }
 
   async run(sql: string, params?: SqlParams, conn: DuckDBConnection = this.conn): Promise<void> {
-    await conn.run(sql, params as never);
+    const [values, types] = bindable(params);
+    await conn.run(sql, values as never, types as never);
   }
 
   /** Rows as plain JS objects (BIGINT → bigint, TIMESTAMP → Date, lists → arrays). */
   async all<T = Record<string, unknown>>(sql: string, params?: SqlParams, conn: DuckDBConnection = this.conn): Promise<T[]> {
-    const reader = await conn.runAndReadAll(sql, params as never);
+    const [values, types] = bindable(params);
+    const reader = await conn.runAndReadAll(sql, values as never, types as never);
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -85,6 +87,31 @@ export class DuckDb {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/**
+ * Makes JS values bindable: Dates become ISO-8601 text (DuckDB casts it to TIMESTAMP, UTC), JS arrays
+ * become typed LIST values (the client cannot infer a list's element type on its own).
+ */
+function bindable(params: SqlParams | undefined): [unknown, unknown] {
+  if (params === undefined) return [undefined, undefined];
+  const entries: [string | number, SqlParam][] = Array.isArray(params) ? params.map((v, i) => [i + 1, v]) : Object.entries(params);
+  let types: Record<string, DuckDBType> | undefined;
+  const values: Record<string, unknown> = {};
+  for (const [key, v] of entries) {
+    if (v instanceof Date) values[key] = v.toISOString();
+    else if (v === undefined) values[key] = null;
+    else if (Array.isArray(v)) {
+      const numeric = v.length > 0 && v.every((x) => typeof x === 'number');
+      values[key] = listValue(numeric ? v : v.map((x) => (x === null || x === undefined ? null : String(x))));
+      (types ??= {})[key] = LIST(numeric ? DOUBLE : VARCHAR);
+    } else values[key] = v;
+  }
+  if (Array.isArray(params)) {
+    const list = entries.map(([k]) => values[k]);
+    return [list, types ? entries.map(([k]) => types![k]) : undefined];
+  }
+  return [values, types];
 }
 
 /** Quote an SQL identifier that comes from our own registries (never from user input). */
