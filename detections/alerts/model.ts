@@ -39,3 +39,8 @@ export interface Alert {
   created_at: string;
   updated_at: string;
 }
+
+export const SEVERITIES: readonly Severity[] = ['informational', 'low', 'medium', 'high', 'critical'];
+export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'closed'];
+export const ALERT_RESOLUTIONS: readonly AlertResolution[] = ['true_positive', 'benign', 'false_positive'];
+export { stableAlertId } from './alert-id.js';
