@@ -1,8 +1,11 @@
 // Placeholder signatures; the ingest pipeline replaces these bodies.
 import type { Checkpoint, IngestContext, IngestResult } from '../event-store.js';
 import type { DuckDb } from './db.js';
+import { ensureRawTables as ensureStreamTables } from './raw-tables.js';
 
-export async function ensureRawTables(_db: DuckDb): Promise<void> {}
+export async function ensureRawTables(db: DuckDb): Promise<void> {
+  await ensureStreamTables(db);
+}
 export async function ingestRecords(_db: DuckDb, _records: string[], _ctx: IngestContext): Promise<IngestResult> {
   throw new Error('ingestRecords: not implemented yet');
 }
