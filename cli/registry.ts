@@ -1,10 +1,13 @@
 import type { Command } from './command.js';
+import { notebookRun } from './commands/notebook.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
  * longest prefix of the arguments.
  */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [
+  notebookRun,
+];
 
 export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
   let best: { cmd: Command; rest: string[] } | undefined;
