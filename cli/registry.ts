@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { notebookRun } from './commands/notebook.js';
+import { exportCommand } from './commands/export.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
@@ -7,6 +8,7 @@ import { notebookRun } from './commands/notebook.js';
  */
 export const COMMANDS: Command[] = [
   notebookRun,
+  exportCommand,
 ];
 
 export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
