@@ -1,0 +1,252 @@
+import type { DuckDb, SqlParam } from '../store/duckdb/db.js';
+import { IdtrailError } from '../lib/errors.js';
+import { EMPTY_CONFIG, metricsOptionsFromConfig, readMetricsConfigFile, type MetricsConfig } from './config.js';
+import { isoDate, lastDay, parsePeriod, periodContaining, periodMonthsBack, shiftPeriod, windowFor, type Period, type Window } from './period.js';
+import { KPI_BY_ID, KPI_DEFINITIONS } from './registry.js';
+import { evaluateTarget, formatTarget, referencesFor, type Measured, type Target } from './target.js';
+import type { KpiDefinition, KpiResult } from './types.js';
+
+export interface ComputeOptions {
+  /** A parsed metrics config, or the whole project config object (`{ kpis: { targets, birthright, params } }`). */
+  config?: MetricsConfig | { kpis?: unknown } | null;
+  /** A YAML file of that shape, read when `config` is not given. */
+  configFile?: string;
+  /** Target overrides by KPI id (win over `config`). */
+  targets?: Record<string, Target>;
+  /** The time of measurement (defaults to now); windows that end later are measured as of this time. */
+  now?: Date;
+  /** Write the results into `kpi_results` (default true for computeKpis, false for computeTrend). */
+  write?: boolean;
+  /** Only these KPIs (default: all twenty). */
+  ids?: string[];
+}
+
+interface Measurement extends Measured {
+  numerator: number | null;
+  denominator: number | null;
+}
+
+function resolveConfig(opts: ComputeOptions): MetricsConfig {
+  const c = opts.config;
+  let base: MetricsConfig = EMPTY_CONFIG;
+  if (c && 'targets' in c && 'birthright' in c && 'params' in c) base = c as MetricsConfig;
+  else if (c) base = metricsOptionsFromConfig(c);
+  else if (opts.configFile) base = readMetricsConfigFile(opts.configFile);
+  return opts.targets ? { ...base, targets: { ...base.targets, ...opts.targets } } : base;
+}
+
+function toNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function parseDetails(v: unknown): Record<string, unknown> {
+  if (typeof v !== 'string' || v === '') return {};
+  const parsed = JSON.parse(v) as unknown;
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+}
+
+/** Names of the `$parameters` a statement uses: only those are bound (DuckDB rejects extra ones). */
+function paramNames(sql: string): Set<string> {
+  return new Set([...sql.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+}
+
+/** The parameters of a KPI statement: the window, the time of measurement, the KPI's numbers and the policy. */
+export function kpiParams(def: KpiDefinition, sql: string, win: Window, now: Date, config: MetricsConfig): Record<string, SqlParam> {
+  const asOf = win.end.getTime() < now.getTime() ? win.end : now;
+  const policy = Object.entries(config.birthright).flatMap(([department, ents]) => ents.map((entitlement) => ({ department, entitlement })));
+  const all: Record<string, SqlParam> = {
+    start: win.start.toISOString(),
+    end: win.end.toISOString(),
+    as_of: asOf.toISOString(),
+    policy: JSON.stringify(policy),
+    ...(def.params ?? {}),
+    ...(config.params[def.id] ?? {}),
+  };
+  const out: Record<string, SqlParam> = {};
+  for (const name of paramNames(sql)) {
+    if (!(name in all)) throw new IdtrailError('internal', `KPI ${def.id} uses an unknown parameter $${name}`);
+    out[name] = all[name];
+  }
+  return out;
+}
+
+/** Computes KPIs for one run, caching data checks and window measurements. */
+class Run {
+  private readonly needCache = new Map<string, Promise<boolean>>();
+  private readonly measureCache = new Map<string, Promise<Measurement>>();
+
+  constructor(
+    readonly db: DuckDb,
+    readonly config: MetricsConfig,
+    readonly now: Date,
+  ) {}
+
+  present(sql: string): Promise<boolean> {
+    let p = this.needCache.get(sql);
+    if (!p) {
+      p = this.db.one<{ present: boolean }>(sql).then((r) => r?.present === true);
+      this.needCache.set(sql, p);
+    }
+    return p;
+  }
+
+  async missingNeeds(def: KpiDefinition): Promise<string[]> {
+    const missing: string[] = [];
+    for (const need of def.needs) if (!(await this.present(need.sql))) missing.push(need.id);
+    return missing;
+  }
+
+  measure(def: KpiDefinition, win: Window): Promise<Measurement> {
+    const key = `${def.id}|${win.start.toISOString()}|${win.end.toISOString()}`;
+    let p = this.measureCache.get(key);
+    if (!p) {
+      p = (async () => {
+        const row = await this.db.one<Record<string, unknown>>(def.valueSql, kpiParams(def, def.valueSql, win, this.now, this.config));
+        return {
+          value: toNumber(row?.value),
+          numerator: toNumber(row?.numerator),
+          denominator: toNumber(row?.denominator),
+          details: parseDetails(row?.details),
+        };
+      })();
+      this.measureCache.set(key, p);
+    }
+    return p;
+  }
+
+  target(def: KpiDefinition): Target {
+    return this.config.targets[def.id] ?? def.target;
+  }
+
+  async compute(def: KpiDefinition, period: Period): Promise<KpiResult> {
+    const target = this.target(def);
+    const win = windowFor(period, def.cadence);
+    const base = {
+      id: def.id,
+      title: def.title,
+      target: formatTarget(target, def.unit),
+      unit: def.unit,
+      cadence: def.cadence,
+      owner: def.owner,
+      period: period.label,
+      periodStart: isoDate(period.start),
+      periodEnd: lastDay(period),
+      window: { start: win.start.toISOString(), end: win.end.toISOString() },
+      targetSpec: target,
+    };
+    const missing = await this.missingNeeds(def);
+    if (missing.length > 0) {
+      return { ...base, value: null, met: null, status: 'no_data', needs: missing, numerator: null, denominator: null, previousValue: null, change: null, details: {} };
+    }
+    const cur = await this.measure(def, win);
+    const prev = await this.measure(def, windowFor(shiftPeriod(period, -1), def.cadence));
+    if (cur.value === null) {
+      return {
+        ...base,
+        value: null,
+        met: null,
+        status: 'no_data',
+        needs: [def.emptyNeed],
+        numerator: cur.numerator,
+        denominator: cur.denominator,
+        previousValue: prev.value,
+        change: null,
+        details: cur.details,
+      };
+    }
+    const refs: Measurement[] = [];
+    for (const ref of referencesFor(target)) {
+      const p = ref.kind === 'shift' ? shiftPeriod(period, ref.n) : periodMonthsBack(period, ref.months);
+      refs.push(await this.measure(def, windowFor(p, def.cadence)));
+    }
+    return {
+      ...base,
+      value: cur.value,
+      met: evaluateTarget(target, cur, refs),
+      status: 'ok',
+      needs: [],
+      numerator: cur.numerator,
+      denominator: cur.denominator,
+      previousValue: prev.value,
+      change: prev.value === null ? null : cur.value - prev.value,
+      details: cur.details,
+    };
+  }
+}
+
+function selectDefinitions(ids?: string[]): KpiDefinition[] {
+  if (!ids || ids.length === 0) return [...KPI_DEFINITIONS];
+  return ids.map((id) => {
+    const def = KPI_BY_ID.get(id);
+    if (!def) throw new IdtrailError('usage', `unknown KPI ${JSON.stringify(id)}`, { hint: `known KPIs: ${[...KPI_BY_ID.keys()].join(', ')}` });
+    return def;
+  });
+}
+
+/** Writes results into `kpi_results`, replacing the rows of the same KPI and period. */
+export async function writeKpiResults(db: DuckDb, results: KpiResult[], computedAt = new Date()): Promise<void> {
+  await db.transaction(async (conn) => {
+    for (const r of results) {
+      await db.run(
+        `INSERT OR REPLACE INTO kpi_results
+           (kpi_id, period, period_start, period_end, status, value, numerator, denominator, target, met, previous_value, change, needs, details, computed_at)
+         VALUES ($id, $period, CAST($start AS DATE), CAST($end AS DATE), $status, $value, $numerator, $denominator, $target, $met,
+           $previous, $change, from_json(CAST($needs AS VARCHAR), '["VARCHAR"]'), CAST($details AS JSON), CAST($at AS TIMESTAMP))`,
+        {
+          id: r.id,
+          period: r.period,
+          start: r.periodStart,
+          end: r.periodEnd,
+          status: r.status,
+          value: r.value,
+          numerator: r.numerator,
+          denominator: r.denominator,
+          target: r.target,
+          met: r.met,
+          previous: r.previousValue,
+          change: r.change,
+          needs: JSON.stringify(r.needs),
+          details: JSON.stringify({ ...r.details, window: r.window, target_spec: r.targetSpec, unit: r.unit, cadence: r.cadence, owner: r.owner }),
+          at: computedAt.toISOString(),
+        },
+        conn,
+      );
+    }
+  });
+}
+
+/**
+ * Computes the KPIs for a period (every KPI, in KPIS.md order) and, unless `write: false`, stores
+ * them in `kpi_results`. A KPI whose data is absent is `no_data` with what it needs — never a number.
+ */
+export async function computeKpis(db: DuckDb, period: Period | string, opts: ComputeOptions = {}): Promise<KpiResult[]> {
+  const p = typeof period === 'string' ? parsePeriod(period) : period;
+  const run = new Run(db, resolveConfig(opts), opts.now ?? new Date());
+  const results: KpiResult[] = [];
+  for (const def of selectDefinitions(opts.ids)) results.push(await run.compute(def, p));
+  if (opts.write !== false) await writeKpiResults(db, results, run.now);
+  return results;
+}
+
+/** One KPI over the last `n` periods ending with `endPeriod` (oldest first), for trend charts. */
+export async function computeTrend(db: DuckDb, kpiId: string, endPeriod: Period | string, n = 12, opts: ComputeOptions = {}): Promise<KpiResult[]> {
+  const end = typeof endPeriod === 'string' ? parsePeriod(endPeriod) : endPeriod;
+  const [def] = selectDefinitions([kpiId]);
+  const run = new Run(db, resolveConfig(opts), opts.now ?? new Date());
+  const out: KpiResult[] = [];
+  for (let i = n - 1; i >= 0; i--) out.push(await run.compute(def, shiftPeriod(end, -i)));
+  if (opts.write === true) await writeKpiResults(db, out, run.now);
+  return out;
+}
+
+/**
+ * The period `idtrail metrics` reports when none is given: the last complete ISO week before the
+ * latest data (sign-in, audit or provisioning event), or before now when the store is empty.
+ */
+export async function defaultPeriod(db: DuckDb, now = new Date()): Promise<Period> {
+  const row = await db.one<{ latest: Date | null }>('SELECT max(event_time) AS latest FROM identity_events');
+  const latest = row?.latest instanceof Date && row.latest.getTime() < now.getTime() ? row.latest : now;
+  return shiftPeriod(periodContaining(latest, 'week'), -1);
+}

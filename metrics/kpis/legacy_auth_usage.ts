@@ -1,0 +1,32 @@
+import { END, SIGNIN, START, jsonDetails } from '../sql.js';
+import type { KpiDefinition } from '../types.js';
+
+/**
+ * Count (value) and share (details.share = numerator / denominator) of sign-in attempts over
+ * legacy protocols (IMAP, POP, SMTP AUTH, Exchange ActiveSync, MAPI, other clients): sign-in
+ * events flagged `is_legacy_auth` by the normalizer, successes and failures alike (a password
+ * spray over IMAP is legacy usage too). Target: falling towards zero period on period.
+ */
+const base = `si AS (SELECT * FROM identity_events WHERE ${SIGNIN} AND event_time >= ${START} AND event_time < ${END})`;
+
+export const legacy_auth_usage: KpiDefinition = {
+  id: 'legacy_auth_usage',
+  title: 'Legacy authentication usage',
+  unit: 'count',
+  cadence: 'weekly',
+  target: { trend: 'down', label: 'falling to near zero, period on period' },
+  owner: 'Security architecture',
+  needs: [{ id: 'identity_events:signins', sql: `SELECT EXISTS (SELECT 1 FROM identity_events WHERE ${SIGNIN}) AS present` }],
+  emptyNeed: 'identity_events:signins in window',
+  calculation:
+    'Sign-in attempts (authentication/logon events, any outcome) in the window with is_legacy_auth = true. Value = their count; numerator = the same count, denominator = all sign-in attempts, details.share = numerator / denominator. Met when the count is zero or lower than the previous period.',
+  valueSql: `WITH ${base}
+SELECT CASE WHEN count(*) = 0 THEN NULL ELSE CAST(count(*) FILTER (WHERE is_legacy_auth) AS DOUBLE) END AS value,
+  CAST(count(*) FILTER (WHERE is_legacy_auth) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,
+  ${jsonDetails(`{share: CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE is_legacy_auth) / count(*) END, successes: count(*) FILTER (WHERE is_legacy_auth AND outcome = 'success'), users: count(DISTINCT coalesce(target_user_name, actor_name)) FILTER (WHERE is_legacy_auth)}`)} AS details
+FROM si`,
+  evidenceSql: `WITH ${base}
+SELECT source, coalesce(target_user_name, actor_name) AS user_name, client_app, auth_protocol, outcome, src_ip,
+  count(*) AS attempts, min(event_time) AS first_seen, max(event_time) AS last_seen
+FROM si WHERE is_legacy_auth GROUP BY ALL ORDER BY attempts DESC, user_name, client_app, outcome, src_ip`,
+};
