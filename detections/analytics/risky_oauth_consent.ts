@@ -1,0 +1,116 @@
+import type { Analytic, Hit } from './types.js';
+import { list } from './types.js';
+import { USER, ts } from './sql.js';
+import { fmtClock, toDate } from '../engine/format.js';
+
+/**
+ * OAuth consent that hands an unknown application durable access to a user's data or the tenant:
+ * Entra "Consent to application" (ConsentAction.Permissions, ConsentContext.IsAdminConsent,
+ * AllPrincipals for tenant-wide grants), Google Workspace `token` `authorize`, Okta
+ * `app.oauth2.as.consent.grant`. Fires on the first consent of a user–app pair when the app is not
+ * known and either the scopes are high-risk or the grant is tenant-wide.
+ */
+
+// Scopes that are high-risk on their own (tenant takeover, mailbox-wide, directory write), from
+// Sentinel's "Suspicious application consent" hunting content and Microsoft's illicit consent grant
+// playbook; Google equivalents from the Workspace "high-risk scopes" list.
+const ALWAYS_RISKY = [
+  'full_access_as_app', 'full_access_as_user', 'directory.readwrite.all', 'rolemanagement.readwrite.directory',
+  'application.readwrite.all', 'approleassignment.readwrite.all', 'ews.accessasuser.all', 'mail.send',
+  'mailboxsettings.readwrite', 'user.readwrite.all', 'group.readwrite.all', 'files.readwrite.all', 'sites.fullcontrol.all',
+  'https://mail.google.com/', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.readonly',
+  'https://www.googleapis.com/auth/gmail.send', 'https://www.googleapis.com/auth/drive', 'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/admin.directory.user', 'https://www.googleapis.com/auth/admin.directory.group',
+];
+// Sentinel: offline_access together with Mail/Files/Chat/Notes/Sites scopes for an unknown app.
+const DATA_SCOPE_RE = /^(mail|files|chat|notes|sites|calendars|contacts|channelmessage)\./i;
+
+function riskyScopes(scopes: string[], alwaysRisky: Set<string>): string[] {
+  const low = scopes.map((s) => s.trim()).filter(Boolean);
+  const hasOffline = low.some((s) => s.toLowerCase() === 'offline_access');
+  // Google issues refresh tokens for every authorize: offline is implicit there.
+  const googleLike = low.some((s) => s.startsWith('https://'));
+  return low.filter((s) => alwaysRisky.has(s.toLowerCase()) || ((hasOffline || googleLike) && DATA_SCOPE_RE.test(s)));
+}
+
+export const analytic: Analytic = {
+  id: 'risky_oauth_consent',
+  title: 'Risky OAuth consent to an unknown application',
+  severity: 'high',
+  tactics: ['credential-access', 'persistence'],
+  techniques: ['T1528'],
+  description:
+    'A user (or admin, tenant-wide) consented to an application that is not on the known-apps list, granting high-risk ' +
+    'scopes such as offline_access with Mail/Files/Chat, full_access_as_app or Directory.ReadWrite.All — the illicit ' +
+    'consent grant used to keep access without a password.',
+  triage:
+    'Look up the app (publisher, verified status, reply URLs, creation date). If unknown: revoke the grant and the ' +
+    'service principal\'s tokens, disable the app, and review mail/file access by it. If sanctioned, add it to the known apps.',
+  falsePositives: ['New SaaS tools adopted by a team before IT lists them (add to known_apps or the app allowlist)'],
+  params: {
+    // Microsoft first-party and common sanctioned apps; extend per tenant.
+    known_apps: {
+      default: [
+        '00000003-0000-0000-c000-000000000000', 'Microsoft Graph', '00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online',
+        'Microsoft Office', 'd3590ed6-52b3-4102-aeff-aad2292ab01c', 'Microsoft Teams', '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+        'Office 365 SharePoint Online', 'Microsoft Azure PowerShell', 'Azure Portal', 'Microsoft Authenticator App', 'Outlook Mobile',
+        'Microsoft Edge', 'OneDrive SyncEngine', 'Google Chrome', 'Google Drive for desktop', 'Android device', 'iOS Account Manager',
+      ],
+      description: 'application names or ids that never alert',
+      source: 'Microsoft first-party application ids (learn.microsoft.com: verify first-party apps in sign-in reports)',
+    },
+    always_risky_scopes: { default: ALWAYS_RISKY, description: 'scopes risky on their own', source: 'Sentinel "Suspicious application consent"; Microsoft illicit consent grant playbook' },
+  },
+  contextMinutes: () => 0,
+  async detect(db, win, p) {
+    const rows = await db.all<{
+      uid: string; tenant_id: string; t: Date; usr: string | null; ip: string | null; app: string | null; app_id: string | null;
+      scopes: string[] | null; is_admin: boolean | null; all_users: boolean | null; native_type: string | null;
+    }>(
+      `WITH c AS (
+         SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, lower(coalesce(e.actor_name, ${USER})) AS usr, e.src_ip AS ip,
+                coalesce(e.app_name, e.target_resource_name) AS app, coalesce(e.app_id, e.target_resource_id) AS app_id,
+                e.consent_scopes AS scopes, e.consent_is_admin AS is_admin, e.consent_all_users AS all_users, e.native_type
+         FROM identity_events e
+         WHERE e.action = 'consent_grant' AND e.outcome = 'success'
+       ),
+       firsts AS (
+         SELECT *, row_number() OVER (PARTITION BY usr, lower(coalesce(app_id, app)) ORDER BY t, uid) AS nth FROM c
+       )
+       SELECT * EXCLUDE (nth) FROM firsts
+       WHERE nth = 1 AND t BETWEEN $from::TIMESTAMP AND $to::TIMESTAMP
+         AND NOT list_contains(CAST($known::JSON AS VARCHAR[]), lower(coalesce(app, '')))
+         AND NOT list_contains(CAST($known::JSON AS VARCHAR[]), lower(coalesce(app_id, '')))
+       ORDER BY t, uid`,
+      { from: ts(win.from), to: ts(win.to), known: JSON.stringify(list(p, 'known_apps').map((s) => s.toLowerCase())) },
+    );
+    const always = new Set(list(p, 'always_risky_scopes').map((s) => s.toLowerCase()));
+    const hits: Hit[] = [];
+    for (const r of rows) {
+      const scopes = r.scopes ?? [];
+      const risky = riskyScopes(scopes, always);
+      const tenantWide = r.all_users === true;
+      if (!tenantWide && !(risky.length > 0 && r.is_admin !== true)) continue;
+      const who = r.usr ?? 'unknown user';
+      const why = [
+        risky.length ? `high-risk scopes ${risky.join(', ')}` : null,
+        tenantWide ? 'a tenant-wide (all users) grant' : null,
+      ].filter(Boolean).join(' and ');
+      hits.push({
+        groupKey: `${who}|${(r.app_id ?? r.app ?? 'unknown').toLowerCase()}`,
+        entity: { user: r.usr, ip: r.ip, app: r.app ?? r.app_id },
+        tenantId: r.tenant_id,
+        firstSeen: toDate(r.t),
+        lastSeen: toDate(r.t),
+        count: 1,
+        evidence: [r.uid],
+        explanation:
+          `${who} ${r.is_admin ? 'gave admin consent' : 'consented'} to ${r.app ?? r.app_id ?? 'an unknown app'} at ${fmtClock(toDate(r.t), true)} UTC: ` +
+          `${why}; first consent of this user to this app, and the app is not on the known-apps list (${scopes.length} scopes granted).`,
+        severity: tenantWide || risky.some((s) => always.has(s.toLowerCase())) ? 'high' : 'medium',
+        details: { scopes, risky_scopes: risky, tenant_wide: tenantWide, admin_consent: r.is_admin, app_id: r.app_id, apps: [r.app, r.app_id].filter(Boolean) as string[], ips: r.ip ? [r.ip] : [] },
+      });
+    }
+    return hits;
+  },
+};
