@@ -1,0 +1,83 @@
+import { z, ZodError } from 'zod';
+import type { DuckDb } from '../../store/duckdb/db.js';
+import { readField, typed, type FieldSpec } from './column-mapping.js';
+import type { BadRecord, SourceRecord } from './records.js';
+import { emptyResult, TABLES, writeQuarantine, writeRows, type LoadResult, type Rejected, type Row, type TableName } from './tables.js';
+import { ValueError, zodReason } from './values.js';
+
+/**
+ * The one path by which HRIS and ITSM records become rows: map each record with its column mapping,
+ * type and validate the row, quarantine what fails (with origin and line), and write the rest in one
+ * transaction with the quarantine rows. received = stored + duplicates + quarantined.
+ */
+export interface ExportLoad {
+  table: Extract<TableName, 'hris_workers' | 'itsm_records'>;
+  /** The `source` column of every row (the HRIS or ITSM system). */
+  source: string;
+  /** Quarantine `source` / `stream`. */
+  quarantineSource: string;
+  stream: string;
+  origin: string;
+  records: SourceRecord[];
+  /** Records the reader already rejected (malformed CSV/JSON). */
+  bad: BadRecord[];
+  fields: Partial<Record<string, FieldSpec>>;
+  attributes?: Record<string, FieldSpec>;
+  /** Values for columns the mapping leaves empty (e.g. the record type a file name implies). */
+  fallbacks?: Partial<Record<string, string>>;
+  /** The export time: `updated_at` of records that carry no version time of their own. */
+  asOf: string | null;
+  rowSchema: z.ZodType<unknown>;
+  /** Adjusts the mapped rows of the whole file before writing (cross-record references). */
+  finish?: (mapped: { row: Row; record: SourceRecord }[]) => void;
+}
+
+export async function loadExport(db: DuckDb, job: ExportLoad): Promise<LoadResult> {
+  const spec = TABLES[job.table];
+  const rejected: Rejected[] = job.bad.map((b) => ({ line: b.line, raw: b.raw, reason: b.reason }));
+  const mapped: { row: Row; record: SourceRecord }[] = [];
+  for (const rec of job.records) {
+    try {
+      const row: Row = { source: job.source };
+      for (const [col, fieldSpec] of Object.entries(job.fields)) {
+        if (!fieldSpec || !(col in spec.columns)) continue;
+        row[col] = typed(readField(rec.value, fieldSpec, col), spec.columns[col], col);
+      }
+      for (const [col, v] of Object.entries(job.fallbacks ?? {})) {
+        if ((row[col] === undefined || row[col] === null) && v !== undefined) row[col] = typed(v, spec.columns[col], col);
+      }
+      if ((row.updated_at === undefined || row.updated_at === null) && job.asOf) row.updated_at = job.asOf;
+      if (job.attributes) {
+        const attrs: Record<string, unknown> = {};
+        for (const [name, fieldSpec] of Object.entries(job.attributes)) {
+          const v = readField(rec.value, fieldSpec, `attributes.${name}`);
+          if (v !== undefined && v !== null && v !== '') attrs[name] = v;
+        }
+        row.attributes = attrs;
+      }
+      job.rowSchema.parse(row);
+      mapped.push({ row, record: rec });
+    } catch (err) {
+      if (err instanceof ZodError) rejected.push({ line: rec.line, raw: rec.raw, reason: `invalid ${job.stream} record: ${zodReason(err)}` });
+      else if (err instanceof ValueError) rejected.push({ line: rec.line, raw: rec.raw, reason: err.message });
+      else throw err;
+    }
+  }
+  job.finish?.(mapped);
+  const rows = mapped.map((m) => m.row);
+  const written = await db.transaction(async (conn) => {
+    await writeQuarantine(conn, { source: job.quarantineSource, stream: job.stream, tenant: null, origin: job.origin }, rejected);
+    return writeRows(db, conn, job.table, rows);
+  });
+  const result = emptyResult();
+  result.received = job.records.length + job.bad.length;
+  result.stored = written.stored;
+  result.duplicates = written.duplicates;
+  result.quarantined = rejected.length;
+  result.tables[job.table] = written.stored;
+  result.streams[job.table] = written.stored;
+  return result;
+}
+
+/** Rows without a version time and no export time to fall back on are rejected with this hint. */
+export const NO_VERSION_TIME = 'no version time (updated_at): the record has none and no export time was given (--as-of)';

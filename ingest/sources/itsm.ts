@@ -1,0 +1,143 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { IdtrailError } from '../../lib/errors.js';
+import type { EventStore } from '../../store/event-store.js';
+import type { DuckDb } from '../../store/duckdb/db.js';
+import { parseMapping } from '../mapping/column-mapping.js';
+import { loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
+import { detectItsmPreset, ITSM_PRESETS, ItsmMappingSchema, RECORD_TYPES, recordTypeFromName, type ItsmMapping } from '../mapping/itsm-presets.js';
+import { readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
+import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
+import { asTimestamp } from '../mapping/values.js';
+
+/**
+ * ITSM exports into `itsm_records`: ServiceNow Table API responses, Jira search results, the IGA
+ * access-review decisions CSV and the self-service portal CSV (or any export with a mapping from
+ * config). A record is versioned by its update time, so re-exports add new versions and re-loading
+ * the same export stores nothing.
+ *
+ * A change "caused an incident" when an incident of the same system points at it (ServiceNow
+ * `caused_by`): after each load the flag is derived for every change of that system, so the order in
+ * which incident and change exports are loaded does not matter.
+ */
+export interface ItsmOptions {
+  /** A built-in mapping: `servicenow`, `jira`, `access_reviews`, `self_service`. Detected when omitted. */
+  preset?: string;
+  /** A mapping from config (same format as the presets); wins over `preset`. */
+  mapping?: unknown;
+  /** The `source` column (default: the mapping's name). */
+  sourceName?: string;
+  /** Record type for records that do not carry one (default: from a ServiceNow table file name). */
+  recordType?: string;
+  /** When the export was taken: the version time of records that carry none. Files default to their modification time. */
+  asOf?: string | Date;
+}
+
+type StoreLike = EventStore | { db: DuckDb };
+
+export const ITSM_PRESET_NAMES = Object.keys(ITSM_PRESETS);
+
+const ItsmRow = z.looseObject({
+  record_id: z.string({ error: 'record id is empty' }).min(1),
+  record_type: z.enum(RECORD_TYPES, { error: `record type must be one of ${RECORD_TYPES.join(', ')}` }),
+  updated_at: z.string({ error: NO_VERSION_TIME }),
+});
+
+function chooseMapping(opts: ItsmOptions, detected: string | null, origin: string): ItsmMapping {
+  if (opts.mapping !== undefined) return parseMapping(ItsmMappingSchema, opts.mapping, 'itsm.mapping');
+  const name = opts.preset ?? detected;
+  if (!name) {
+    throw new IdtrailError('input_invalid', `${origin}: cannot tell which ITSM export this is`, {
+      location: { file: origin },
+      hint: `pass --preset (${ITSM_PRESET_NAMES.join(', ')}) or give a column mapping in config`,
+    });
+  }
+  const preset = ITSM_PRESETS[name];
+  if (!preset) throw new IdtrailError('usage', `unknown ITSM preset ${JSON.stringify(name)}`, { hint: `one of ${ITSM_PRESET_NAMES.join(', ')}` });
+  return preset;
+}
+
+function asOfText(v: string | Date | undefined): string | null {
+  if (v === undefined) return null;
+  try {
+    return asTimestamp(v, 'asOf');
+  } catch (err) {
+    throw new IdtrailError('usage', `export time ${JSON.stringify(v)} is not an ISO-8601 date-time`, { cause: err });
+  }
+}
+
+async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadRecord[]; header?: string[]; envelopeKey?: string }, origin: string, opts: ItsmOptions): Promise<LoadResult> {
+  const mapping = chooseMapping(opts, detectItsmPreset(read.header, read.envelopeKey, read.records[0]?.value), origin);
+  const source = opts.sourceName ?? mapping.name;
+  const recordType = opts.recordType ?? recordTypeFromName(basename(origin)) ?? undefined;
+  const db = sqlDb(store);
+  const result = await loadExport(db, {
+    table: 'itsm_records',
+    source,
+    quarantineSource: 'itsm',
+    stream: mapping.name,
+    origin,
+    records: read.records,
+    bad: read.bad,
+    fields: mapping.fields,
+    attributes: mapping.attributes,
+    fallbacks: recordType ? { record_type: recordType } : undefined,
+    asOf: asOfText(opts.asOf),
+    rowSchema: ItsmRow,
+    finish: (mapped) => {
+      // A change is known not to have caused an incident until an incident says otherwise.
+      for (const m of mapped) if (m.row.record_type === 'change' && (m.row.caused_incident === undefined || m.row.caused_incident === null)) m.row.caused_incident = false;
+    },
+  });
+  await linkCausedIncidents(db, source);
+  return result;
+}
+
+/** Marks changes that an incident of the same system names as its cause (by sys_id or by number). */
+export async function linkCausedIncidents(db: DuckDb, source: string): Promise<number> {
+  return db.transaction(async (conn) => {
+    const res = await conn.run(
+      `UPDATE itsm_records AS c SET caused_incident = true
+WHERE c.source = $1 AND c.record_type = 'change' AND coalesce(c.caused_incident, false) = false
+  AND EXISTS (
+    SELECT 1 FROM itsm_records i
+    WHERE i.source = c.source AND i.record_type = 'incident'
+      AND (i.related_record_id = c.record_id
+           OR i.related_record_id = json_extract_string(c.attributes, '$.number')
+           OR json_extract_string(i.attributes, '$.caused_by_number') = json_extract_string(c.attributes, '$.number')))`,
+      [source],
+    );
+    return Number(res.rowsChanged);
+  });
+}
+
+/** Records a caller already holds (a ServiceNow or Jira API page): objects as the vendor returns them. */
+export async function loadItsmRecords(store: StoreLike, records: unknown[], opts: ItsmOptions & { origin?: string; lines?: number[]; envelopeKey?: string } = {}): Promise<LoadResult> {
+  const origin = opts.origin ?? 'itsm';
+  const src = records.map((value, i) => ({ line: opts.lines?.[i] ?? i + 1, value, raw: JSON.stringify(value) ?? String(value) }));
+  return load(store, { records: src, bad: [], envelopeKey: opts.envelopeKey }, origin, opts);
+}
+
+/** One export file (ServiceNow `{"result"}`, Jira `{"issues"}`, CSV, NDJSON; gzip or not). */
+export async function loadItsmFile(store: StoreLike, path: string, opts: ItsmOptions = {}): Promise<LoadResult> {
+  const { text } = await readExportFile(path);
+  const read = readRecords(text, path);
+  const asOf = opts.asOf ?? (await stat(path)).mtime;
+  const result = await load(store, read, path, { ...opts, asOf });
+  result.files = [path];
+  return result;
+}
+
+/** A file, or every CSV/JSON file in a folder (each detected on its own unless a preset is given). */
+export async function loadItsmPath(store: StoreLike, path: string, opts: ItsmOptions = {}): Promise<LoadResult> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new IdtrailError('file_not_found', `${path}: no such file or folder`, { location: { file: path } });
+  if (!st.isDirectory()) return loadItsmFile(store, path, opts);
+  let total = emptyResult();
+  for (const name of (await readdir(path)).sort()) {
+    if (!/\.(csv|json|ndjson|jsonl)(\.gz)?$/i.test(name)) continue;
+    total = addResults(total, await loadItsmFile(store, join(path, name), opts));
+  }
+  return total;
+}
