@@ -1,6 +1,8 @@
 import type { Command } from './command.js';
 import { notebookRun } from './commands/notebook.js';
 import { exportCommand } from './commands/export.js';
+import { metricsCommand } from './commands/metrics.js';
+import { evidenceCommand } from './commands/evidence.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
@@ -9,6 +11,8 @@ import { exportCommand } from './commands/export.js';
 export const COMMANDS: Command[] = [
   notebookRun,
   exportCommand,
+  metricsCommand,
+  evidenceCommand,
 ];
 
 export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
