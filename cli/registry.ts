@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { notebookRun } from './commands/notebook.js';
 import { exportCommand } from './commands/export.js';
+import { dashboardBuild } from './commands/dashboard.js';
 import { metricsCommand } from './commands/metrics.js';
 import { evidenceCommand } from './commands/evidence.js';
 
@@ -11,6 +12,7 @@ import { evidenceCommand } from './commands/evidence.js';
 export const COMMANDS: Command[] = [
   notebookRun,
   exportCommand,
+  dashboardBuild,
   metricsCommand,
   evidenceCommand,
 ];
