@@ -82,3 +82,21 @@ export async function workers(db: DuckDb, rows: Row[]): Promise<void> {
 export async function itsm(db: DuckDb, rows: Row[]): Promise<void> {
   await insert(db, 'itsm_records', rows.map((r) => ({ source: 'servicenow', updated_at: r.opened_at ?? '2026-01-01T00:00:00Z', ...r })));
 }
+
+/** One KPI for one period, not written to kpi_results. */
+export async function kpi(
+  db: DuckDb,
+  id: string,
+  period: string,
+  opts: { now?: string; config?: unknown; targets?: Record<string, unknown> } = {},
+): Promise<import('./types.js').KpiResult> {
+  const { computeKpis } = await import('./compute.js');
+  const [r] = await computeKpis(db, period, {
+    ids: [id],
+    now: new Date(opts.now ?? '2027-01-01T00:00:00Z'),
+    write: false,
+    config: opts.config as never,
+    targets: opts.targets as never,
+  });
+  return r;
+}
