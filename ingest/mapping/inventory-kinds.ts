@@ -148,6 +148,8 @@ const GraphRegistration = z.object({
   userPrincipalName: optStr,
   methodsRegistered: z.array(z.string()).nullish(),
   userPreferredMethodForSecondaryAuthentication: optStr,
+  /** beta: the default MFA method, named like a `methodsRegistered` value. */
+  defaultMfaMethod: optStr,
   lastUpdatedDateTime: optStr,
 });
 
@@ -347,12 +349,17 @@ export const INVENTORY_KINDS: Record<InventoryKind, KindSpec> = {
     table: 'auth_methods',
     map(value, ctx) {
       const d = parse(GraphRegistration, value);
-      const preferred = d.userPreferredMethodForSecondaryAuthentication ? GRAPH_PREFERRED[d.userPreferredMethodForSecondaryAuthentication.toLowerCase()] : undefined;
+      // beta `defaultMfaMethod` names the registered method itself; v1.0 only has the coarser
+      // `userPreferredMethodForSecondaryAuthentication` (push, oath, sms, voice…).
+      const defaultRaw = d.defaultMfaMethod && d.defaultMfaMethod !== 'none' ? d.defaultMfaMethod.toLowerCase() : undefined;
+      const prefRaw = d.userPreferredMethodForSecondaryAuthentication?.toLowerCase();
+      const preferred = defaultRaw ? undefined : prefRaw && prefRaw !== 'none' ? GRAPH_PREFERRED[prefRaw] : undefined;
+      const known = defaultRaw !== undefined || preferred !== undefined || prefRaw === 'none' || d.defaultMfaMethod === 'none';
       const rows: MappedRow[] = [];
       let defaultMarked = false;
       for (const raw of d.methodsRegistered ?? []) {
         const method = graphMethod(raw) ?? 'other';
-        const isDefault = preferred !== undefined && method === preferred && !defaultMarked;
+        const isDefault = !defaultMarked && (defaultRaw !== undefined ? raw.toLowerCase() === defaultRaw : preferred !== undefined && method === preferred);
         if (isDefault) defaultMarked = true;
         rows.push({
           table: 'auth_methods',
@@ -363,7 +370,7 @@ export const INVENTORY_KINDS: Record<InventoryKind, KindSpec> = {
             method_id: raw,
             phishing_resistant: isPhishingResistant(method),
             registered_at: null, // the registration report has no per-method time
-            is_default: preferred === undefined ? null : isDefault,
+            is_default: known ? isDefault : null,
           },
         });
       }
