@@ -1,4 +1,7 @@
 import type { Command } from './command.js';
+import { detectCommand } from './commands/detect.js';
+import { evalCommand } from './commands/eval.js';
+import { rulesBacktest } from './commands/backtest.js';
 import { notebookRun } from './commands/notebook.js';
 import { exportCommand } from './commands/export.js';
 import { dashboardBuild } from './commands/dashboard.js';
@@ -10,6 +13,9 @@ import { evidenceCommand } from './commands/evidence.js';
  * longest prefix of the arguments.
  */
 export const COMMANDS: Command[] = [
+  detectCommand,
+  evalCommand,
+  rulesBacktest,
   notebookRun,
   exportCommand,
   dashboardBuild,

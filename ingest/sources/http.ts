@@ -95,13 +95,14 @@ export class HttpClient {
           await sleep(wait, signal);
         }
       }
-      if (limiter) await limiter.take(signal);
       counters.requests++;
       let res: Response;
       let text: string;
       try {
         const headers: Record<string, string> = { accept: 'application/json', ...this.opts.headers };
         if (this.opts.auth) headers.authorization = await this.opts.auth.header(signal);
+        // Taken after the token is in hand, so the request leaves right when its slot starts.
+        if (limiter) await limiter.take(signal);
         res = await fetch(url, { headers, signal: AbortSignal.timeout(settings.timeoutMs), redirect: 'follow' });
         text = await res.text();
       } catch (err) {
@@ -165,7 +166,7 @@ export class HttpClient {
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
-        throw new IdtrailError('vendor_error', `${this.opts.vendor}: HTTP ${res.status} ${this.describe(text) ?? ''} at ${safeUrl(url)}`.trim(), {
+        throw new HttpStatusError(res.status,  `${this.opts.vendor}: HTTP ${res.status} ${this.describe(text) ?? ''} at ${safeUrl(url)}`.trim(), {
           hint: 'check the source settings (URL, filter, permissions)',
         });
       }
@@ -201,6 +202,17 @@ export class HttpClient {
     const wait = told !== undefined ? Math.min(told, this.opts.settings.maxWaitMs) : backoffMs(attempt, this.opts.settings);
     this.log.warn({ vendor: this.opts.vendor, attempt, waitMs: Math.round(wait), url: safeUrl(url) }, `${why}; retrying`);
     await sleep(wait, this.opts.signal);
+  }
+}
+
+/** A vendor answer that is neither success nor retryable; `status` lets a source react (a stale cursor). */
+export class HttpStatusError extends IdtrailError {
+  constructor(
+    readonly status: number,
+    message: string,
+    opts: { hint?: string } = {},
+  ) {
+    super('vendor_error', message, opts);
   }
 }
 

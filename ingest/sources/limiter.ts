@@ -21,7 +21,8 @@ export class WindowLimiter {
         this.starts.push(now);
         return;
       }
-      await sleep(this.windowMs - (now - this.starts[0]) + 1, signal);
+      // A little slack so that network jitter cannot squeeze a sixth request into the vendor's window.
+      await sleep(this.windowMs - (now - this.starts[0]) + Math.min(250, Math.ceil(this.windowMs * 0.02)), signal);
     }
   }
 }

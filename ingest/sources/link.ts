@@ -13,3 +13,14 @@ export function parseLinks(header: string | null): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * A query string with every value percent-encoded (a space as %20, never '+': OData services such as
+ * Graph read '+' in `$filter` literally). Keys are ours and written as given (`$filter`, `$top`).
+ */
+export function queryString(params: Record<string, string | number | undefined>): string {
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
+}

@@ -2,7 +2,7 @@ import { IdtrailError } from '../../lib/errors.js';
 import type { Checkpoint } from '../../store/event-store.js';
 import type { AuthProvider } from './auth.js';
 import { HttpClient, safeUrl, type HttpSettings, type RateLimitPolicy } from './http.js';
-import { parseLinks } from './link.js';
+import { parseLinks, queryString } from './link.js';
 import type { InventoryKind } from '../mapping/inventory-kinds.js';
 import { emptyCounters, maxIso, SeenIds, type Page, type PullRequest, type Source } from './source.js';
 import { StopRequested } from './wait.js';
@@ -101,13 +101,7 @@ export class OktaSource implements Source {
   }
 
   private logsUrl(since: Date, until?: Date): string {
-    const u = new URL(`${this.base}/api/v1/logs`);
-    u.searchParams.set('since', since.toISOString());
-    if (until) u.searchParams.set('until', until.toISOString());
-    u.searchParams.set('limit', String(this.opts.limit ?? 1000));
-    u.searchParams.set('sortOrder', 'ASCENDING');
-    if (this.opts.filter) u.searchParams.set('filter', this.opts.filter);
-    return u.toString();
+    return `${this.base}/api/v1/logs?${queryString({ since: since.toISOString(), until: until?.toISOString(), limit: this.opts.limit ?? 1000, sortOrder: 'ASCENDING', filter: this.opts.filter })}`;
   }
 
   private async *pullLogs(req: PullRequest, client: HttpClient): AsyncIterable<Page> {
