@@ -1,5 +1,5 @@
 import type { Pipeline } from './pipelines.js';
-import type { PreparedRule, RCond, RTest } from './prepare.js';
+import { keywordTest, walkCond, type PreparedRule, type RCond, type TargetTable } from './prepare.js';
 import { fieldValues, pairMatch, stringLeaves, testText } from './values.js';
 
 /**
@@ -29,35 +29,22 @@ function fieldNode(c: Extract<RCond, { kind: 'field' }>, p: Pipeline): Node {
   }
 }
 
-function keywordNode(t: RTest): Node {
-  return (_r, leaves) => leaves().some((v) => testText(t.kind === 'string' && t.op === 'eq' ? { ...t, op: 'contains' } : t, v));
-}
-
-function compile(c: RCond, p: Pipeline): Node {
-  switch (c.kind) {
-    case 'and': {
-      const items = c.items.map((i) => compile(i, p));
-      return (r, l) => items.every((f) => f(r, l));
-    }
-    case 'or': {
-      const items = c.items.map((i) => compile(i, p));
-      return (r, l) => items.some((f) => f(r, l));
-    }
-    case 'not': {
-      const item = compile(c.item, p);
-      return (r, l) => !item(r, l);
-    }
-    case 'const':
-      return () => c.value;
-    case 'field':
-      return fieldNode(c, p);
-    case 'keyword':
-      return keywordNode(c.test);
-  }
+function memoryTable(p: Pipeline): TargetTable<Node> {
+  return {
+    and: (items) => (r, l) => items.every((f) => f(r, l)),
+    or: (items) => (r, l) => items.some((f) => f(r, l)),
+    not: (item) => (r, l) => !item(r, l),
+    constant: (value) => () => value,
+    field: (node) => fieldNode(node, p),
+    keyword: (test) => {
+      const t = keywordTest(test);
+      return (_r, leaves) => leaves().some((v) => testText(t, v));
+    },
+  };
 }
 
 export function compileMemory(prepared: PreparedRule): EventPredicate {
-  const node = compile(prepared.cond, prepared.pipeline);
+  const node = walkCond(prepared.cond, memoryTable(prepared.pipeline));
   return (record) => {
     let leaves: string[] | undefined;
     return node(record, () => (leaves ??= stringLeaves(record)));

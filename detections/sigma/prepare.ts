@@ -84,3 +84,37 @@ export function prepareRule(
   if (applied.length) cond = { kind: 'and', items: [cond, ...applied.map((f) => resolve(f.cond, pipeline))] };
   return { ok: true, prepared: { rule, pipeline, stream, cond, filters: applied.map((f) => f.id ?? f.title) } };
 }
+
+/**
+ * The one tree walk every compile target shares: a target is a table of how to write each node.
+ */
+export interface TargetTable<T> {
+  and(items: T[]): T;
+  or(items: T[]): T;
+  not(item: T): T;
+  constant(value: boolean): T;
+  field(node: Extract<RCond, { kind: 'field' }>): T;
+  keyword(test: RTest): T;
+}
+
+export function walkCond<T>(c: RCond, t: TargetTable<T>): T {
+  switch (c.kind) {
+    case 'and':
+      return t.and(c.items.map((i) => walkCond(i, t)));
+    case 'or':
+      return t.or(c.items.map((i) => walkCond(i, t)));
+    case 'not':
+      return t.not(walkCond(c.item, t));
+    case 'const':
+      return t.constant(c.value);
+    case 'field':
+      return t.field(c);
+    case 'keyword':
+      return t.keyword(c.test);
+  }
+}
+
+/** Keyword values are searched as substrings of the record's string values. */
+export function keywordTest(t: RTest): RTest {
+  return t.kind === 'string' && t.op === 'eq' ? { ...t, op: 'contains' } : t;
+}

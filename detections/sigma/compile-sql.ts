@@ -1,0 +1,363 @@
+import type { RawStream } from '../../ingest/streams.js';
+import { duckType, findKey, type DuckType } from './duck-types.js';
+import type { Access } from './pipelines.js';
+import { keywordTest, walkCond, type PreparedRule, type RCond, type RTest, type TargetTable } from './prepare.js';
+import { hasWildcards, plainText, withOp } from './sigma-string.js';
+import { ISO_TS_RE_SQL, NUMBER_RE_SQL, reSource } from './values.js';
+
+/**
+ * The DuckDB target: a prepared rule → a boolean SQL expression over one row of `raw_<stream>`.
+ * Paths the registry's typed columns cover compile to struct access and list lambdas; the rest read
+ * `_json`. Semantics are those of values.ts (any element of an array, case-insensitive by default,
+ * numbers loosely equal to numeric strings, `re` is a search, not a full match). Rule values are
+ * written as escaped SQL string literals (the SQL text is self-contained so that a rule pack can be
+ * stored and reviewed); identifiers come only from the stream registry.
+ */
+export class SqlUnsupported extends Error {}
+
+export function lit(s: string): string {
+  if (s.includes('\u0000')) throw new SqlUnsupported('a value contains a NUL character');
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export function qid(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Values of one access: a VARCHAR (scalar, NULL = none) or a VARCHAR[] (list, NULLs = none). */
+interface Vals {
+  kind: 'scalar' | 'list';
+  expr: string;
+}
+
+const INT_TYPES = new Set(['BIGINT', 'INTEGER', 'SMALLINT', 'TINYINT', 'UBIGINT', 'UINTEGER', 'USMALLINT', 'UTINYINT', 'HUGEINT', 'UHUGEINT']);
+const FLOAT_TYPES = new Set(['DOUBLE', 'FLOAT', 'REAL']);
+
+/** Shortest text of a double, as JavaScript writes it for integral values (3, not 3.0). */
+function numText(d: string): string {
+  return `(CASE WHEN isfinite(${d}) AND ${d} = trunc(${d}) AND abs(${d}) < 1e21 THEN CAST(CAST(${d} AS HUGEINT) AS VARCHAR) ELSE CAST(${d} AS VARCHAR) END)`;
+}
+
+function scalarText(expr: string, t: DuckType): string | null {
+  if (t.kind !== 'scalar') return null;
+  if (t.name === 'VARCHAR' || t.name === 'TEXT' || t.name === 'STRING') return expr;
+  if (INT_TYPES.has(t.name) || t.name === 'BOOLEAN') return `CAST(${expr} AS VARCHAR)`;
+  if (FLOAT_TYPES.has(t.name)) return numText(expr);
+  return null;
+}
+
+// ---- JSON mode: lists of JSON values ------------------------------------------------------------
+
+function jexpand(l: string): string {
+  return `flatten(list_transform(${l}, lambda v: CASE WHEN json_type(v) = 'ARRAY' THEN json_extract(v, '$[*]') ELSE [v] END))`;
+}
+
+function jsonKeyPath(key: string): string | null {
+  if (/["\\]/.test(key)) return null;
+  return `$."${key}"`;
+}
+
+/** The value under `key` of a JSON object `v` (exact key, else the first key equal ignoring case). */
+function jgetOne(v: string, key: string): string {
+  const p = jsonKeyPath(key);
+  if (p === null) return 'NULL::JSON';
+  return `(CASE WHEN json_type(${v}) <> 'OBJECT' THEN NULL WHEN json_exists(${v}, ${lit(p)}) THEN json_extract(${v}, ${lit(p)}) ELSE json_extract(${v}, '$."' || list_filter(json_keys(${v}), lambda k: lower(k) = ${lit(key.toLowerCase())})[1] || '"') END)`;
+}
+
+function jget(l: string, key: string): string {
+  return `list_transform(${jexpand(l)}, lambda v: ${jgetOne('v', key)})`;
+}
+
+function jtext(v: string): string {
+  return `(CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN NULL WHEN json_type(${v}) = 'DOUBLE' THEN ${numText(`CAST(${v} AS DOUBLE)`)} ELSE json_extract_string(${v}, '$') END)`;
+}
+
+function jfinal(l: string): Vals {
+  return { kind: 'list', expr: `list_filter(list_transform(${jexpand(l)}, lambda v: ${jtext('v')}), lambda v: v IS NOT NULL)` };
+}
+
+function jwalk(l: string, path: string[]): string {
+  let cur = l;
+  for (const seg of path) cur = jget(cur, seg);
+  return cur;
+}
+
+function bodyJson(stream: RawStream): string {
+  if (!stream.body) return '_json';
+  return `list_transform([_json], lambda j: (${stream.body}))[1]`;
+}
+
+// ---- typed mode ---------------------------------------------------------------------------------
+
+interface Typed {
+  expr: string;
+  type: DuckType;
+  list: boolean;
+}
+
+function texpand(c: Typed): Typed {
+  let { expr, type, list } = c;
+  while (type.kind === 'list') {
+    expr = list ? `flatten(${expr})` : expr;
+    list = true;
+    type = type.of;
+  }
+  return { expr, type, list };
+}
+
+type Step = { k: 'typed'; c: Typed } | { k: 'json'; l: string } | { k: 'none' } | { k: 'uncovered' };
+
+function tget(c0: Typed, seg: string): Step {
+  const c = texpand(c0);
+  if (c.type.kind === 'struct') {
+    const f = findKey(c.type.fields, seg);
+    if (!f) return { k: 'uncovered' };
+    const expr = c.list ? `list_transform(${c.expr}, lambda x: struct_extract(x, ${lit(f.name)}))` : `struct_extract(${c.expr}, ${lit(f.name)})`;
+    return { k: 'typed', c: { expr, type: f.type, list: c.list } };
+  }
+  if (c.type.kind === 'json') {
+    const l = c.list ? c.expr : `[${c.expr}]`;
+    return { k: 'json', l: jget(l, seg) };
+  }
+  if (c.type.kind === 'scalar') return { k: 'none' };
+  return { k: 'uncovered' };
+}
+
+/** Walk a path from the typed columns; null when the typed schema does not cover it. */
+function typedWalk(stream: RawStream, path: string[]): Step {
+  const cols = Object.entries(stream.columns).map(([name, t]) => ({ name, type: t }));
+  const first = findKey(cols, path[0]!);
+  if (!first) return { k: 'uncovered' };
+  let step: Step = { k: 'typed', c: { expr: qid(first.name), type: duckType(first.type), list: false } };
+  for (const seg of path.slice(1)) {
+    if (step.k === 'typed') step = tget(step.c, seg);
+    else if (step.k === 'json') step = { k: 'json', l: jget(step.l, seg) };
+    else return step;
+  }
+  return step;
+}
+
+function finalTyped(c0: Typed): Vals | null {
+  const c = texpand(c0);
+  if (c.type.kind === 'json') return jfinal(c.list ? c.expr : `[${c.expr}]`);
+  if (c.list) {
+    const t = scalarText('x', c.type);
+    if (t === null) return null;
+    return { kind: 'list', expr: t === 'x' ? c.expr : `list_transform(${c.expr}, lambda x: ${t})` };
+  }
+  const t = scalarText(c.expr, c.type);
+  return t === null ? null : { kind: 'scalar', expr: t };
+}
+
+const NONE: Vals = { kind: 'scalar', expr: 'NULL::VARCHAR' };
+
+function pathVals(stream: RawStream, scope: 'body' | 'root', path: string[]): Vals {
+  if (scope === 'body') {
+    const step = typedWalk(stream, path);
+    if (step.k === 'none') return NONE;
+    if (step.k === 'json') return jfinal(step.l);
+    if (step.k === 'typed') {
+      const v = finalTyped(step.c);
+      if (v) return v;
+    }
+    return jfinal(jwalk(`[${bodyJson(stream)}]`, path));
+  }
+  return jfinal(jwalk('[_json]', path));
+}
+
+function keyedVals(stream: RawStream, a: Extract<Access, { kind: 'keyed' }>): Vals {
+  // typed: the list elements are structs holding the key field and the value fields
+  if (a.scope === 'body') {
+    const step = typedWalk(stream, a.list);
+    if (step.k === 'typed') {
+      const c = texpand(step.c);
+      if (c.type.kind === 'struct') {
+        const kf = findKey(c.type.fields, a.keyField);
+        const vfs = a.valueFields.map((vf) => findKey((c.type as Extract<DuckType, { kind: 'struct' }>).fields, vf));
+        const kText = kf ? scalarText(`struct_extract(e, ${lit(kf.name)})`, kf.type) : null;
+        if (kf && kText && vfs.every(Boolean)) {
+          const elems = c.list ? c.expr : `[${c.expr}]`;
+          const filtered = `list_filter(${elems}, lambda e: ${kText} = ${lit(a.key)})`;
+          const parts: string[] = [];
+          let ok = true;
+          for (const vf of vfs) {
+            const inner: Typed = { expr: `list_transform(${filtered}, lambda e: struct_extract(e, ${lit(vf!.name)}))`, type: vf!.type, list: true };
+            const v = finalTyped(inner);
+            if (!v) ok = false;
+            else parts.push(v.kind === 'list' ? v.expr : `[${v.expr}]`);
+          }
+          if (ok) return { kind: 'list', expr: parts.length === 1 ? parts[0]! : `list_concat(${parts.join(', ')})` };
+        }
+      }
+    }
+  }
+  const start = a.scope === 'root' ? '[_json]' : `[${bodyJson(stream)}]`;
+  const elems = jexpand(jwalk(start, a.list));
+  const filtered = `list_filter(${elems}, lambda e: ${jtext(jgetOne('e', a.keyField))} = ${lit(a.key)})`;
+  const parts = a.valueFields.map((vf) => jfinal(jget(filtered, vf)).expr);
+  return { kind: 'list', expr: parts.length === 1 ? parts[0]! : `list_concat(${parts.join(', ')})` };
+}
+
+export function accessVals(stream: RawStream, a: Access): Vals {
+  if (a.kind === 'const') return { kind: 'scalar', expr: lit(a.value) };
+  if (a.kind === 'keyed') return keyedVals(stream, a);
+  const v = pathVals(stream, a.scope, a.path);
+  if (!a.valueMap) return v;
+  const vm = a.valueMap;
+  const mapExpr = (x: string) =>
+    `(CASE ${Object.entries(vm.map)
+      .map(([k, to]) => `WHEN ${x} = ${lit(k)} THEN ${lit(to)}`)
+      .join(' ')} WHEN ${x} IS NULL THEN NULL ELSE ${lit(vm.otherwise)} END)`;
+  return v.kind === 'scalar' ? { kind: 'scalar', expr: mapExpr(v.expr) } : { kind: 'list', expr: `list_transform(${v.expr}, lambda m: ${mapExpr('m')})` };
+}
+
+// ---- value tests ------------------------------------------------------------------------------
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+const V4_SQL = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])([.](25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$';
+
+/** SQL twin of ip.ts: IPv4/IPv6 text → fixed-width lowercase hex, NULL when not an address. */
+function ipHexSql(x: string, family: 4 | 6): string {
+  if (family === 4) {
+    return `list_transform([${x}], lambda s: CASE WHEN regexp_full_match(s, ${lit(V4_SQL)}) THEN array_to_string(list_transform(string_split(s, '.'), lambda o: lpad(lower(to_hex(CAST(o AS INTEGER))), 2, '0')), '') END)[1]`;
+  }
+  const halves = "string_split(s, '::')";
+  const head = `CASE WHEN split_part(s, '::', 1) = '' THEN []::VARCHAR[] ELSE string_split(split_part(s, '::', 1), ':') END`;
+  const tail = `CASE WHEN len(${halves}) = 2 AND ${halves}[2] <> '' THEN string_split(${halves}[2], ':') ELSE []::VARCHAR[] END`;
+  const missing = '(8 - len(p.hd) - len(p.tl))';
+  const groups = `list_concat(p.hd, list_transform(range(CASE WHEN p.two THEN ${missing} ELSE 0 END), lambda i: '0'), p.tl)`;
+  const hex = `list_transform([${groups}], lambda g: CASE WHEN len(list_filter(g, lambda q: length(q) < 1 OR length(q) > 4)) = 0 THEN array_to_string(list_transform(g, lambda q: lpad(q, 4, '0')), '') END)[1]`;
+  const parts = `list_transform([{'hd': ${head}, 'tl': ${tail}, 'two': len(${halves}) = 2}], lambda p: CASE WHEN (CASE WHEN p.two THEN ${missing} >= 1 ELSE len(p.hd) = 8 END) THEN ${hex} END)[1]`;
+  return `list_transform([lower(${x})], lambda s: CASE WHEN regexp_full_match(s, '^[0-9a-f:]+$') AND contains(s, ':') AND len(${halves}) <= 2 THEN ${parts} END)[1]`;
+}
+
+function numOf(x: string): string {
+  return `TRY_CAST(CASE WHEN regexp_full_match(${x}, ${lit(NUMBER_RE_SQL)}) THEN ${x} END AS DOUBLE)`;
+}
+
+const SQL_OPS = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
+
+function sqlNum(n: number): string {
+  if (!Number.isFinite(n)) throw new SqlUnsupported(`number ${n} is not finite`);
+  return `CAST(${lit(String(n))} AS DOUBLE)`;
+}
+
+/** A test on one text value `x` (SQL boolean, NULL when `x` is NULL). */
+export function testSql(t: RTest, x: string): string {
+  switch (t.kind) {
+    case 'string': {
+      const pat = withOp(t.value, t.op);
+      const subject = t.cased ? x : `lower(${x})`;
+      const norm = (s: string) => (t.cased ? s : s.toLowerCase());
+      if (!hasWildcards(pat)) return `(${subject} = ${lit(norm(plainText(pat)))})`;
+      const ps = pat.parts;
+      const star = (i: number) => typeof ps[i] === 'object' && (ps[i] as { wildcard: string }).wildcard === '*';
+      if (ps.length === 3 && star(0) && star(2) && typeof ps[1] === 'string') return `contains(${subject}, ${lit(norm(ps[1]))})`;
+      if (ps.length === 2 && typeof ps[0] === 'string' && star(1)) return `starts_with(${subject}, ${lit(norm(ps[0]))})`;
+      if (ps.length === 2 && star(0) && typeof ps[1] === 'string') return `ends_with(${subject}, ${lit(norm(ps[1]))})`;
+      if (ps.length === 1 && star(0)) return `(${x} IS NOT NULL)`;
+      const like = ps.map((p) => (typeof p === 'string' ? likeEscape(norm(p)) : p.wildcard === '*' ? '%' : '_')).join('');
+      return `(${subject} LIKE ${lit(like)} ESCAPE '\\')`;
+    }
+    case 'number':
+      return `(${numOf(x)} = ${sqlNum(t.value)})`;
+    case 'bool':
+      return `(lower(${x}) = ${lit(String(t.value))})`;
+    case 're':
+      return `regexp_matches(${x}, ${lit(reSource(t.pattern, t.flags))})`;
+    case 'cidr':
+      return `(${ipHexSql(x, t.family)} BETWEEN ${lit(t.low)} AND ${lit(t.high)})`;
+    case 'compare':
+      return `(${numOf(x)} ${SQL_OPS[t.op]} ${sqlNum(t.value)})`;
+    case 'timepart':
+      return `(date_part(${lit(t.part)}, TRY_CAST(CASE WHEN regexp_full_match(${x}, ${lit(ISO_TS_RE_SQL)}) THEN ${x} END AS TIMESTAMPTZ)) ${SQL_OPS[t.test.op]} ${sqlNum(t.test.value)})`;
+    case 'null':
+    case 'exists':
+    case 'fieldref':
+      throw new SqlUnsupported(`${t.kind} is a test on the value set`);
+  }
+}
+
+function anyOf(v: Vals, pred: (x: string) => string): string {
+  if (v.kind === 'scalar') return `coalesce(${pred(v.expr)}, false)`;
+  return `coalesce(len(list_filter(${v.expr}, lambda v: ${pred('v')})) > 0, false)`;
+}
+
+function nonEmpty(v: Vals): string {
+  if (v.kind === 'scalar') return `(${v.expr} IS NOT NULL)`;
+  return `coalesce(len(list_filter(${v.expr}, lambda v: v IS NOT NULL)) > 0, false)`;
+}
+
+function asList(v: Vals): string {
+  return v.kind === 'list' ? v.expr : `[${v.expr}]`;
+}
+
+function pairSql(op: 'eq' | 'contains' | 'startswith' | 'endswith', cased: boolean, a: string, b: string): string {
+  const x = cased ? a : `lower(${a})`;
+  const y = cased ? b : `lower(${b})`;
+  switch (op) {
+    case 'eq':
+      return `(${x} = ${y})`;
+    case 'contains':
+      return `contains(${x}, ${y})`;
+    case 'startswith':
+      return `starts_with(${x}, ${y})`;
+    case 'endswith':
+      return `ends_with(${x}, ${y})`;
+  }
+}
+
+function or(items: string[]): string {
+  if (items.length === 0) return 'false';
+  return items.length === 1 ? items[0]! : `(${items.join(' OR ')})`;
+}
+function and(items: string[]): string {
+  if (items.length === 0) return 'true';
+  return items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
+}
+
+function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream): string {
+  const vals = node.access.map((a) => accessVals(stream, a));
+  const t = node.test;
+  switch (t.kind) {
+    case 'null':
+      return `NOT ${or(vals.map(nonEmpty))}`;
+    case 'exists':
+      return t.value ? or(vals.map(nonEmpty)) : `NOT ${or(vals.map(nonEmpty))}`;
+    case 'fieldref': {
+      const others = t.other.map((a) => accessVals(stream, a));
+      const b = others.length === 1 ? asList(others[0]!) : `list_concat(${others.map(asList).join(', ')})`;
+      return or(vals.map((v) => `coalesce(len(list_filter(${asList(v)}, lambda fa: len(list_filter(${b}, lambda fb: ${pairSql(t.op, t.cased, 'fa', 'fb')})) > 0)) > 0, false)`));
+    }
+    default:
+      return or(vals.map((v) => anyOf(v, (x) => testSql(t, x))));
+  }
+}
+
+function sqlTable(stream: RawStream): TargetTable<string> {
+  return {
+    and,
+    or,
+    not: (item) => `(NOT ${item})`,
+    constant: (v) => (v ? 'true' : 'false'),
+    field: (node) => fieldSql(node, stream),
+    keyword: (test) => {
+      // string values anywhere in the record as received
+      const t = keywordTest(test);
+      return `EXISTS (SELECT 1 FROM json_tree(_json) AS kw WHERE kw.type = 'VARCHAR' AND ${testSql(t, "json_extract_string(kw.value, '$')")})`;
+    },
+  };
+}
+
+/** The WHERE expression of a prepared rule over its raw table. */
+export function compileDuckDbWhere(prepared: PreparedRule): string {
+  return walkCond(prepared.cond, sqlTable(prepared.stream));
+}
+
+/** A runnable query: the matching rows of the rule's raw table (meta columns and the record). */
+export function compileDuckDb(prepared: PreparedRule): string {
+  return `SELECT _uid, _tenant, _native_id, _event_time, _batch, _json FROM ${qid(`raw_${prepared.stream.name}`)} WHERE ${compileDuckDbWhere(prepared)}`;
+}
