@@ -75,6 +75,9 @@ const WORKER_TYPE: Record<string, string> = {
   vendor: 'contractor',
   temporary: 'contractor',
   intern: 'intern',
+  // BambooHR's employment status list mixes in states that are not a type of worker
+  terminated: '',
+  'leave of absence': '',
 };
 
 const SCIM_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
