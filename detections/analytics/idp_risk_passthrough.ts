@@ -18,8 +18,10 @@ export const analytic: Analytic = {
   triage: 'Read the IdP\'s risk reasons. A high-risk successful sign-in is handled like a compromise; a blocked ThreatInsight request needs no action unless it repeats.',
   falsePositives: ['Risk scores raised by new devices or travel (the IdP\'s own false positives)'],
   params: {
-    // Entra ID Protection: Microsoft recommends acting on medium and high sign-in risk.
-    risk_levels: { default: ['medium', 'high'], description: 'risk levels passed through', source: 'Microsoft Entra ID Protection risk-based policies: medium and above' },
+    // Sign-ins carrying the IdP's HIGH risk verdict. Medium is left to the IdP's own policies: Okta rates
+    // every sign-in from a new city MEDIUM (a business trip), and Microsoft's recommended sign-in risk
+    // policy blocks or steps up at high. Explicit risk detections (ThreatInsight, riskDetections) always pass.
+    risk_levels: { default: ['high'], description: 'sign-in risk levels passed through', source: 'Microsoft Entra ID Protection: recommended sign-in risk policy at high' },
   },
   contextMinutes: () => 24 * 60,
   detect(db, win, p) {

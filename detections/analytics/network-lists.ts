@@ -46,7 +46,7 @@ export const MOBILE_CARRIER_ASNS: number[] = [
 export const MOBILE_CARRIER_ORG_RE = '(?i)(mobile|wireless|cellular|mobility|t-mobile|vodafone|\\bLTE\\b|\\b5G\\b)';
 
 /**
- * In-flight Wi-Fi and privacy relays: Panther's impossible-travel rule skips these explicitly
+ * In-flight Wi-Fi, privacy relays and cloud security proxies: Panther's impossible-travel rule skips these explicitly
  * (Gogo, Panasonic Avionics, Viasat in-flight, Apple iCloud Private Relay egress via Akamai/Cloudflare).
  */
 export const INFLIGHT_AND_RELAY_ASNS: number[] = [
@@ -56,6 +56,10 @@ export const INFLIGHT_AND_RELAY_ASNS: number[] = [
   7155, // Viasat
   40306, // Viasat in-flight
   36183, // Akamai (iCloud Private Relay)
+  // Security service edge / cloud proxy egress: the IP is the proxy's PoP, not the user.
+  62044, // Zscaler
+  53813, // Zscaler
+  55256, // Netskope
 ];
 
 /**
