@@ -30,7 +30,8 @@ export const analytic: Analytic = {
       where: `e.action = 'role_grant' AND e.outcome = 'success' AND coalesce(e.privilege_is_admin, false)
               AND coalesce(e.assignment_kind, 'permanent') IN ('permanent', 'timebound')
               AND NOT list_contains(CAST($pim::JSON AS VARCHAR[]), coalesce(e.actor_name, ''))
-              AND NOT regexp_matches(coalesce(e.native_type, ''), '(?i)PIM')`,
+              -- "… in PIM completed …" and "(PIM activation)" went through PIM; "outside of PIM" did not
+              AND NOT regexp_matches(coalesce(e.native_type, ''), '(?i)(\\bin PIM\\b|PIM activation)')`,
       params: { pim: JSON.stringify(list(p, 'pim_actors')) },
       user: `lower(coalesce(e.target_user_name, e.target_resource_name))`,
       app: `e.privilege_name`,

@@ -8,17 +8,18 @@ import { fmtClock, fmtDuration, toDate, uniq } from '../engine/format.js';
  * - Okta Classic `user.mfa.okta_verify.deny_push` (normalized `mfa_deny`);
  * - Okta Identity Engine `user.authentication.auth_via_mfa` with outcome FAILURE, and Okta Verify
  *   push timeouts (`mfa_verify`/`mfa_challenge` failures);
- * - Entra sign-ins failing with 500121 (strong authentication failed: denied / no response / fraud
- *   reported) or 50158-style MFA denials in `authenticationDetails`;
+ * - Entra sign-ins failing with 500121 (strong authentication failed: the user denied the request,
+ *   did not respond, or reported fraud);
  * - Google Workspace `login_failure`/`login_challenge` with a failed Google Prompt.
- * Okta writes a `deny_push` and an `auth_via_mfa` FAILURE for the same tap: the second one within a
- * few seconds of a `mfa_deny` for the same user is the same attempt and is not counted twice.
+ * Okta can write a `deny_push` and an `auth_via_mfa` FAILURE for the same tap: a denial of another
+ * event type within a few seconds of an earlier one for the same user is the same attempt and is not
+ * counted twice.
  */
 const DENIAL = `(
   e.action = 'mfa_deny'
   OR (e.action IN ('mfa_verify', 'mfa_challenge') AND e.outcome = 'failure')
   OR (e.action = 'logon' AND e.outcome = 'failure' AND (
-        e.status_code IN ('500121', '50158')
+        e.status_code = '500121'
         OR regexp_matches(lower(coalesce(e.outcome_reason, '')), '(mfa denied|declined|denied the|push.*(reject|deni|timeout|timed out)|fraud|no response|timed out)')))
 )`;
 
@@ -45,7 +46,7 @@ export const analytic: Analytic = {
     min_denials: { default: 5, description: 'denied/timed-out prompts that make a burst', source: 'Elastic: 5 push denials in 10 min' },
     window_minutes: { default: 10, description: 'sliding window for the count', source: 'Elastic: 10 min' },
     accept_minutes: { default: 10, description: 'an accepted prompt this soon after the burst escalates to high', source: 'Elastic: success within the 10 min window' },
-    duplicate_seconds: { default: 5, description: 'an auth_via_mfa failure this close to a deny_push is the same tap', source: 'Okta logs both events for one denial' },
+    duplicate_seconds: { default: 5, description: 'denials of different event types this close together are one tap', source: 'Okta logs deny_push and auth_via_mfa FAILURE for one denial' },
   },
   contextMinutes: () => 24 * 60,
   async detect(db, win, p) {
@@ -68,15 +69,15 @@ export const analytic: Analytic = {
     }>(
       `WITH d0 AS (
          SELECT e.event_uid AS uid, e.tenant_id, ${USER} AS usr, e.event_time AS t, e.src_ip AS ip, e.app_name AS app,
-                e.action
+                e.action, coalesce(e.native_type, e.action) AS kind
          FROM identity_events e
          WHERE ${DENIAL} AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP
        ),
        d AS (
          SELECT * FROM d0 x
-         WHERE x.usr IS NOT NULL AND NOT (x.action <> 'mfa_deny' AND EXISTS (
-           SELECT 1 FROM d0 y WHERE y.usr = x.usr AND y.action = 'mfa_deny'
-             AND abs(epoch(y.t) - epoch(x.t)) <= $dup_s))
+         WHERE x.usr IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM d0 y WHERE y.usr = x.usr AND y.kind <> x.kind
+             AND (y.t, y.uid) < (x.t, x.uid) AND epoch(x.t) - epoch(y.t) <= $dup_s)
        ),
        g AS (
          SELECT *, CASE WHEN lag(t) OVER (PARTITION BY usr ORDER BY t, uid) IS NULL

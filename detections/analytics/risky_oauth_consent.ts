@@ -70,14 +70,23 @@ export const analytic: Analytic = {
       `WITH c AS (
          SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, lower(coalesce(e.actor_name, ${USER})) AS usr, e.src_ip AS ip,
                 coalesce(e.app_name, e.target_resource_name) AS app, coalesce(e.app_id, e.target_resource_id) AS app_id,
-                e.consent_scopes AS scopes, e.consent_is_admin AS is_admin, e.consent_all_users AS all_users, e.native_type
+                e.consent_scopes AS scopes, e.consent_is_admin AS is_admin, e.consent_all_users AS all_users, e.native_type,
+                e.correlation_id
          FROM identity_events e
          WHERE e.action = 'consent_grant' AND e.outcome = 'success'
        ),
+       -- One consent writes several audit events (Entra: "Consent to application", "Add delegated
+       -- permission grant", "Add app role assignment grant to user") under one correlation id.
+       ops AS (
+         SELECT * EXCLUDE (op_nth) FROM (
+           SELECT *, row_number() OVER (PARTITION BY coalesce(correlation_id, uid)
+                                        ORDER BY (native_type = 'Consent to application') DESC, t, uid) AS op_nth FROM c)
+         WHERE op_nth = 1
+       ),
        firsts AS (
-         SELECT *, row_number() OVER (PARTITION BY usr, lower(coalesce(app_id, app)) ORDER BY t, uid) AS nth FROM c
+         SELECT *, row_number() OVER (PARTITION BY usr, lower(coalesce(app, app_id)) ORDER BY t, uid) AS nth FROM ops
        )
-       SELECT * EXCLUDE (nth) FROM firsts
+       SELECT * EXCLUDE (nth, correlation_id) FROM firsts
        WHERE nth = 1 AND t BETWEEN $from::TIMESTAMP AND $to::TIMESTAMP
          AND NOT list_contains(CAST($known::JSON AS VARCHAR[]), lower(coalesce(app, '')))
          AND NOT list_contains(CAST($known::JSON AS VARCHAR[]), lower(coalesce(app_id, '')))
@@ -90,14 +99,17 @@ export const analytic: Analytic = {
       const scopes = r.scopes ?? [];
       const risky = riskyScopes(scopes, always);
       const tenantWide = r.all_users === true;
-      if (!tenantWide && !(risky.length > 0 && r.is_admin !== true)) continue;
+      const severe = risky.some((x) => always.has(x.toLowerCase()));
+      // A user's own consent with risky scopes; an admin's only when tenant-wide or with scopes that are
+      // risky on their own (application permissions such as full_access_as_app are tenant-wide by nature).
+      if (!tenantWide && !(risky.length > 0 && (r.is_admin !== true || severe))) continue;
       const who = r.usr ?? 'unknown user';
       const why = [
         risky.length ? `high-risk scopes ${risky.join(', ')}` : null,
         tenantWide ? 'a tenant-wide (all users) grant' : null,
       ].filter(Boolean).join(' and ');
       hits.push({
-        groupKey: `${who}|${(r.app_id ?? r.app ?? 'unknown').toLowerCase()}`,
+        groupKey: `${who}|${(r.app ?? r.app_id ?? 'unknown').toLowerCase()}`,
         entity: { user: r.usr, ip: r.ip, app: r.app ?? r.app_id },
         tenantId: r.tenant_id,
         firstSeen: toDate(r.t),
@@ -107,7 +119,7 @@ export const analytic: Analytic = {
         explanation:
           `${who} ${r.is_admin ? 'gave admin consent' : 'consented'} to ${r.app ?? r.app_id ?? 'an unknown app'} at ${fmtClock(toDate(r.t), true)} UTC: ` +
           `${why}; first consent of this user to this app, and the app is not on the known-apps list (${scopes.length} scopes granted).`,
-        severity: tenantWide || risky.some((s) => always.has(s.toLowerCase())) ? 'high' : 'medium',
+        severity: tenantWide || severe ? 'high' : 'medium',
         details: { scopes, risky_scopes: risky, tenant_wide: tenantWide, admin_consent: r.is_admin, app_id: r.app_id, apps: [r.app, r.app_id].filter(Boolean) as string[], ips: r.ip ? [r.ip] : [] },
       });
     }
