@@ -15,6 +15,7 @@ import { asBool, asDate, asText, asTimestamp, describe, getPath, isBlank, unwrap
  *   as        transform(s), in order: display | value (ServiceNow/Jira reference halves), lower,
  *             channel (lower, `-`/space → `_`), digit (leading number: `1 - Critical` → `1`),
  *             prefix (leading letters: `INC0010001` → `INC`), iso (a time as ISO-8601 text)
+ * A mapping may also list `required` columns: a record that leaves one empty is quarantined.
  *   pick      first (default) | latest (the latest of all times found) | join (all values, `/`)
  *   map       value → value (matched case-insensitively); a value not in the map is an error
  *             unless `unmapped: keep` (keep it, lower-cased) or a `default` is given
@@ -74,7 +75,8 @@ function applyTransform(v: unknown, t: Transform, field: string): unknown {
       return m ? String(Number(m[1])) : v;
     }
     case 'prefix': {
-      const m = /^\s*([A-Za-z_]+)/.exec(String(v));
+      // `INC0010001` → `INC`; a display name (`Change Request`) stays whole
+      const m = /^\s*([A-Za-z_ ]*[A-Za-z_])/.exec(String(v));
       return m ? m[1] : v;
     }
     case 'iso': {

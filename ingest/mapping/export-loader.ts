@@ -28,6 +28,8 @@ export interface ExportLoad {
   /** The export time: `updated_at` of records that carry no version time of their own. */
   asOf: string | null;
   rowSchema: z.ZodType<unknown>;
+  /** Columns a record must fill (besides what rowSchema checks). */
+  required?: string[];
   /** Adjusts the mapped rows of the whole file before writing (cross-record references). */
   finish?: (mapped: { row: Row; record: SourceRecord }[]) => void;
 }
@@ -54,6 +56,9 @@ export async function loadExport(db: DuckDb, job: ExportLoad): Promise<LoadResul
           if (v !== undefined && v !== null && v !== '') attrs[name] = v;
         }
         row.attributes = attrs;
+      }
+      for (const col of job.required ?? []) {
+        if (row[col] === undefined || row[col] === null) throw new ValueError(`${col}: required, but the record has no value for it`);
       }
       job.rowSchema.parse(row);
       mapped.push({ row, record: rec });

@@ -32,6 +32,7 @@ export const HrisMappingSchema = z
     name: z.string().min(1),
     fields: z.partialRecord(z.enum(HRIS_COLUMNS), FieldSpecSchema),
     managerRef: z.string().optional(),
+    required: z.array(z.enum(HRIS_COLUMNS)).optional(),
   })
   .strict()
   .refine((m) => m.fields.employee_id !== undefined && m.fields.status !== undefined, {

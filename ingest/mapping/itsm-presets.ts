@@ -41,6 +41,7 @@ export const ItsmMappingSchema = z
     name: z.string().min(1),
     fields: z.partialRecord(z.enum(ITSM_COLUMNS), FieldSpecSchema),
     attributes: z.record(z.string(), FieldSpecSchema).optional(),
+    required: z.array(z.enum(ITSM_COLUMNS)).optional(),
   })
   .strict()
   .refine((m) => m.fields.record_id !== undefined, { message: 'an ITSM mapping needs at least fields.record_id' });
@@ -61,6 +62,12 @@ const SERVICENOW_TYPES: Record<string, string> = {
   inc: 'incident',
   chg: 'change',
   ctask: 'change',
+  // display names, with sysparm_display_value=true
+  'requested item': 'request',
+  request: 'request',
+  'catalog task': 'request',
+  'change request': 'change',
+  'change task': 'change',
 };
 
 /** Jira Service Management issue types (the `[System]` ones are what a new JSM project creates). */
@@ -135,6 +142,7 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
       related_record_id: { from: ['caused_by', 'rfc', 'request', 'parent'], as: 'value' },
       updated_at: { from: 'sys_updated_on', as: 'value' },
     },
+    required: ['opened_at'],
     attributes: {
       number: { from: 'number', as: 'display' },
       cat_item: { from: 'cat_item', as: 'display' },
@@ -164,6 +172,7 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
       due_at: 'fields.duedate',
       updated_at: 'fields.updated',
     },
+    required: ['opened_at'],
     attributes: {
       issue_id: 'id',
       issue_type: 'fields.issuetype.name',
@@ -214,6 +223,7 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
       closed_at: 'Occurred_At',
       updated_at: 'Occurred_At',
     },
+    required: ['opened_at'],
   },
 };
 

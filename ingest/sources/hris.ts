@@ -82,6 +82,7 @@ async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadR
     fields: mapping.fields,
     asOf: asOfText(opts.asOf),
     rowSchema: HrisRow,
+    required: mapping.required,
     finish: mapping.managerRef ? resolveManagers(mapping.managerRef) : undefined,
   });
 }

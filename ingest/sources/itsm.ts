@@ -85,6 +85,7 @@ async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadR
     fallbacks: recordType ? { record_type: recordType } : undefined,
     asOf: asOfText(opts.asOf),
     rowSchema: ItsmRow,
+    required: mapping.required,
     finish: (mapped) => {
       // A change is known not to have caused an incident until an incident says otherwise.
       for (const m of mapped) if (m.row.record_type === 'change' && (m.row.caused_incident === undefined || m.row.caused_incident === null)) m.row.caused_incident = false;
