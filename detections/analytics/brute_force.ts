@@ -35,7 +35,7 @@ export const analytic: Analytic = {
     }>(
       `WITH f AS (
          SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, ${USER} AS usr, e.src_ip AS ip, e.app_name AS app,
-                (e.action = 'account_lock' OR e.status_code = '50053') AS is_lock
+                coalesce(e.action = 'account_lock' OR e.status_code = '50053', false) AS is_lock
          FROM identity_events e
          WHERE (${PASSWORD_FAILURE} OR (e.action = 'account_lock' AND e.outcome <> 'failure'))
            AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP
