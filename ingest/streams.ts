@@ -160,6 +160,7 @@ export const GRAPH_SIGNIN_COLUMNS: Record<string, string> = {
   ipAddressFromResourceProvider: V,
   autonomousSystemNumber: I,
   clientAppUsed: V,
+  userAgent: V,
   clientCredentialType: V,
   correlationId: V,
   conditionalAccessStatus: V,

@@ -93,6 +93,7 @@ export const ACTIONS = [
   'token_refresh',
   'session_start',
   'session_end',
+  'session_context_change',
   'mfa_challenge',
   'mfa_verify',
   'mfa_deny',
