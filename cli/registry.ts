@@ -5,6 +5,7 @@ import { rulesBacktest } from './commands/backtest.js';
 import { notebookRun } from './commands/notebook.js';
 import { exportCommand } from './commands/export.js';
 import { dashboardBuild } from './commands/dashboard.js';
+import { serveCommand } from './commands/serve.js';
 import { metricsCommand } from './commands/metrics.js';
 import { evidenceCommand } from './commands/evidence.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   notebookRun,
   exportCommand,
   dashboardBuild,
+  serveCommand,
   metricsCommand,
   evidenceCommand,
 ];
