@@ -47,6 +47,10 @@ export function activeAt(p: Person, t: number): boolean {
   return isActive(p, t);
 }
 
+function base0(p: Person, trip: Trip | undefined): IpInfo {
+  return trip ? trip.destIp : p.homeIp;
+}
+
 const CUSTOM_SVC_APP: EntraApp = { appId: 'a1f3c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b', name: 'Acme Reporting Service', resourceId: '00000003-0000-0000-c000-000000000000', resourceName: 'Microsoft Graph', firstParty: false };
 
 export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip: Trip | undefined): void {
@@ -56,6 +60,16 @@ export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip
   const weekend = dow === 0 || dow === 6;
   const staying = trip !== undefined;
   const tz = staying ? CITY_BY_KEY[trip.dest].tz : p.city.tz;
+  if (p.legacyClient && weekend && isActive(p, dayStart) && p.inEntra) {
+    // A legacy mail client keeps polling over the weekend too (and keeps being blocked).
+    const tl = localTime(dayStart, tz, rng.float(8, 22));
+    entraSignIn(ctx, rng, p, tl, base0(p, trip), p.desktop, {
+      app: ENTRA_APPS.exchange, clientAppUsed: p.legacyClient, errorCode: 53003,
+      failureReason: 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+      requirement: 'singleFactorAuthentication', steps: [{ method: 'Password', detail: 'Password Hash Sync', succeeded: true, result: 'Correct password', requirement: 'Primary authentication' }],
+      caPolicies: [{ ...CA_POLICIES.blockLegacy, result: 'failure', grant: ['Block'] }, { ...CA_POLICIES.mfaAll, result: 'notApplied', grant: ['Mfa'] }],
+    });
+  }
   if (p.kind === 'orphan' && !rng.chance(0.2)) return;
   if (p.kind === 'secondary' && !rng.chance(0.3)) return;
   if (weekend ? !rng.chance(0.05) : !rng.chance(0.93)) return;
@@ -167,7 +181,7 @@ export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip
         });
       }
     }
-    if (!weekend && rng.chance(0.004)) {
+    if (rng.chance(weekend ? 0.02 : 0.004)) {
       // Configuration and policy failures (not typos, not MFA interrupts): the auth error rate KPI.
       const tc = start + rng.float(0.1, 0.9) * (end - start);
       const kind = rng.pick([

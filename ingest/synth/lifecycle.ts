@@ -50,7 +50,8 @@ export function planLifecycle(ctx: Ctx, rng: Rng, pool: Person[]): LifecyclePlan
   }
   const leavers = take(Math.max(5, Math.round(n * 0.016 * months)));
   leavers.forEach((p, i) => {
-    const date = businessDay(rng, ctx, 2, Math.max(3, last - 3));
+    // One termination on the window's second day (whatever weekday it is), so the first ISO week has a leaver.
+    const date = i === 5 ? ctx.win.start + DAY : businessDay(rng, ctx, 2, Math.max(3, last - 3));
     // The first 'never' leaver is the one a scenario reuses; about 6 % are never disabled, 15 % late.
     const timing = i === 0 || i === 1 || rng.chance(0.04) ? 'never' : i === 2 || rng.chance(0.15) ? 'late' : 'ontime';
     const backdated = i === 3 || (n >= 1000 && i === 4);
@@ -264,10 +265,15 @@ export function registerFactor(ctx: Ctx, rng: Rng, p: Person, t: number, method:
 /** Help desk and self-service: password resets, unlocks, MFA re-enrolment, access requests; routine provisioning. */
 export function supportDay(ctx: Ctx, rng: Rng, dayStart: number): void {
   const dow = new Date(dayStart).getUTCDay();
-  if (dow === 0 || dow === 6) return;
   const people = ctx.pop.humans.filter((p) => !p.quiet && !p.reservedFor && activeAt(p, dayStart + 12 * HOUR));
   const n = people.length;
   const pick = () => rng.pick(people);
+  // Provisioning cycles run around the clock, weekends included.
+  for (let i = 0; i < Math.max(2, Math.round(n * (dow === 0 || dow === 6 ? 0.006 : 0.02))); i++) {
+    const p = pick();
+    provision(ctx, rng, p, dayStart + rng.int(0, 23) * HOUR + rng.int(0, 3599) * 1000, 'update', 0.015);
+  }
+  if (dow === 0 || dow === 6) return;
   const at = (p: Person) => localTime(dayStart, p.city.tz, rng.float(9, 17));
   for (let i = 0; i < Math.max(1, Math.round(n * 0.004)); i++) {
     const p = pick();
@@ -316,11 +322,6 @@ export function supportDay(ctx: Ctx, rng: Rng, dayStart: number): void {
     ctx.sink.add('okta', t2, oktaEvent(rng, { t: t2, eventType: 'application.user_membership.add', displayMessage: 'Add user to application membership', legacyEventType: 'app.generic.provision.assign_user_to_app', actor: who.actor, ip: who.ip, result: 'SUCCESS', transactionType: automated ? 'JOB' : 'WEB', session: who.admin ? { external: `idx${rng.base62(22)}` } : null, target: [{ id: `0ua${rng.base62(17)}`, type: 'AppUser', alternateId: p.login, displayName: p.displayName, detailEntry: null }, { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }, oktaUserTarget(p)] }));
     ctx.records.requests.push({ t, closed: t2, user: p.login, category: 'access_request', channel: rng.chance(0.85) ? 'self-service' : 'email', short: `Access to ${app.label}`, item: 'Application Access', group: automated ? 'IAM Automation' : 'IAM Operations' });
     ctx.records.selfService.push({ id: '', t, user: p.login, kind: 'access_request' });
-  }
-  // Routine downstream profile pushes and provisioning cycles.
-  for (let i = 0; i < Math.max(2, Math.round(n * 0.02)); i++) {
-    const p = pick();
-    provision(ctx, rng, p, dayStart + rng.int(0, 23) * HOUR + rng.int(0, 3599) * 1000, 'update', 0.015);
   }
 }
 
