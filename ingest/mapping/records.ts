@@ -60,18 +60,18 @@ export function readRecords(text: string, nameHint = ''): ReadRecords {
     return readCsvRecords(body, lower.endsWith('.tsv') ? '\t' : ',');
   }
   if (first === undefined) return { format: 'json', records: [], bad: [] };
-  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return readNdjson(body);
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return flattenPages(readNdjson(body));
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (err) {
     // One JSON value per line is NDJSON; anything else is one malformed document.
-    if (first === '{' && body.trim().includes('\n')) return readNdjson(body);
+    if (first === '{' && body.trim().includes('\n')) return flattenPages(readNdjson(body));
     return { format: 'json', records: [], bad: [{ line: 1, raw: body, reason: `invalid JSON: ${(err as Error).message}` }] };
   }
   if (Array.isArray(parsed)) {
     const lines = jsonElementLines(body, null);
-    return { format: 'json', records: parsed.map((value, i) => ({ line: lines[i] ?? 1, value, raw: JSON.stringify(value) })), bad: [] };
+    return flattenPages({ format: 'json', records: parsed.map((value, i) => ({ line: lines[i] ?? 1, value, raw: JSON.stringify(value) })), bad: [] });
   }
   if (parsed !== null && typeof parsed === 'object') {
     const obj = parsed as Record<string, unknown>;
@@ -92,6 +92,32 @@ export function readRecords(text: string, nameHint = ''): ReadRecords {
     return { format: 'json', records: [{ line: 1, value: obj, raw: body.trim() }], bad: [] };
   }
   return { format: 'json', records: [], bad: [{ line: 1, raw: body, reason: 'expected a JSON array or object' }] };
+}
+
+const PAGE_KEYS = ['value', 'result', 'issues', 'Resources', 'employees'] as const;
+
+function pageKey(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  return PAGE_KEYS.find((k) => Array.isArray(o[k]));
+}
+
+/**
+ * A file of several API pages (one Graph / ServiceNow / Jira page per line, or an array of pages, as
+ * a collector that follows `@odata.nextLink` would save them) is read as the records of all pages.
+ * Each record keeps the line of its page.
+ */
+function flattenPages(read: ReadRecords): ReadRecords {
+  if (read.records.length === 0) return read;
+  const keys = read.records.map((r) => pageKey(r.value));
+  if (keys.some((k) => k === undefined)) return read;
+  const records: SourceRecord[] = [];
+  read.records.forEach((page, i) => {
+    for (const value of (page.value as Record<string, unknown>)[keys[i]!] as unknown[]) records.push({ line: page.line, value, raw: JSON.stringify(value) });
+  });
+  const envelope = { ...(read.records[0].value as Record<string, unknown>) };
+  delete envelope[keys[0]!];
+  return { ...read, records, envelope, envelopeKey: keys[0] };
 }
 
 function readNdjson(body: string): ReadRecords {
