@@ -1,4 +1,6 @@
 import type { Command } from './command.js';
+import { ingestOkta, ingestEntra, ingestGoogleWorkspace, ingestAws } from './commands/ingest-source.js';
+import { configCheck } from './commands/config.js';
 import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
 import { rulesBacktest } from './commands/backtest.js';
@@ -14,6 +16,11 @@ import { evidenceCommand } from './commands/evidence.js';
  * longest prefix of the arguments.
  */
 export const COMMANDS: Command[] = [
+  ingestOkta,
+  ingestEntra,
+  ingestGoogleWorkspace,
+  ingestAws,
+  configCheck,
   detectCommand,
   evalCommand,
   rulesBacktest,
