@@ -13,6 +13,9 @@ import { fmtClock, toDate } from '../engine/format.js';
  * - event (high): such an account signs in successfully or registers a new MFA method after ≥
  *   `dormant_days` without a successful sign-in (Sentinel's "dormant account → MFA registration →
  *   sign-in" takeover chain).
+ * Both findings of one dormancy episode (keyed by the account and its last successful sign-in before
+ * it) are one alert: the posture finding is raised first and escalated to high when the account wakes
+ * up, whichever run sees which part.
  */
 const BG = (loginExpr: string) => `(len(list_filter(CAST($bg::JSON AS VARCHAR[]), lambda pat: lower(${loginExpr}) LIKE pat)) > 0)`;
 
@@ -105,7 +108,7 @@ export const analytic: Analytic = {
       const snap = toDate(r.snap);
       const idle = last ? Math.floor((snap.getTime() - last.getTime()) / 86400000) : null;
       hits.push({
-        groupKey: `posture|${r.source}|${r.tenant_id}|${r.login}`,
+        groupKey: `${r.login}|${last ? last.toISOString() : 'never'}`,
         entity: { user: r.login, ip: null, app: null },
         tenantId: r.tenant_id,
         firstSeen: snap,
@@ -134,7 +137,7 @@ export const analytic: Analytic = {
       // No earlier sign-in anywhere: dormant only if our events reach back far enough to know.
       else dormant = t.getTime() - coverage.getTime() >= days * dayMs;
       if (!dormant) continue;
-      const key = `event|${r.usr}|${t.toISOString().slice(0, 10)}`;
+      const key = `${r.usr}|${prev ? prev.toISOString() : 'never'}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const idle = prev ? Math.floor((t.getTime() - prev.getTime()) / dayMs) : null;

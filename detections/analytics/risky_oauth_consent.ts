@@ -49,15 +49,30 @@ export const analytic: Analytic = {
   falsePositives: ['New SaaS tools adopted by a team before IT lists them (add to known_apps or the app allowlist)'],
   params: {
     // Microsoft first-party and common sanctioned apps; extend per tenant.
+    // Microsoft first-party application ids (they appear as "Microsoft Services" apps in every tenant).
+    // Third-party apps the organisation has sanctioned are tenant configuration: add them here or as an
+    // allowlist entry of kind app.
     known_apps: {
       default: [
-        '00000003-0000-0000-c000-000000000000', 'Microsoft Graph', '00000002-0000-0ff1-ce00-000000000000', 'Office 365 Exchange Online',
-        'Microsoft Office', 'd3590ed6-52b3-4102-aeff-aad2292ab01c', 'Microsoft Teams', '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
-        'Office 365 SharePoint Online', 'Microsoft Azure PowerShell', 'Azure Portal', 'Microsoft Authenticator App', 'Outlook Mobile',
-        'Microsoft Edge', 'OneDrive SyncEngine', 'Google Chrome', 'Google Drive for desktop', 'Android device', 'iOS Account Manager',
+        '00000003-0000-0000-c000-000000000000', // Microsoft Graph
+        '14d82eec-204b-4c2f-b7e8-296a70dab67e', // Microsoft Graph Command Line Tools
+        'de8bc8b5-d9f9-48b1-a8ad-b748da725064', // Graph Explorer
+        '04b07795-8ddb-461a-bbee-02f9e1bf7b46', // Microsoft Azure CLI
+        '1950a258-227b-4e31-a9cf-717495945fc2', // Microsoft Azure PowerShell
+        '1fec8e78-bce4-4aaf-ab1b-5451cc387264', // Microsoft Teams
+        'd3590ed6-52b3-4102-aeff-aad2292ab01c', // Microsoft Office
+        '4765445b-32c6-49b0-83e6-1d93765276ca', // OfficeHome
+        '00000002-0000-0ff1-ce00-000000000000', // Office 365 Exchange Online
+        '00000003-0000-0ff1-ce00-000000000000', // Office 365 SharePoint Online
+        'ab9b8c07-8f02-4f72-87fa-80105867a763', // OneDrive SyncEngine
+        'c44b4083-3bb0-49c1-b47d-974e53cbdf3c', // Azure Portal
+        '29d9ed98-a469-4536-ade2-f981bc1d605e', // Microsoft Authentication Broker
+        '38aa3b87-a06d-4817-b275-7a316988d93b', // Windows Sign In
+        '2793995e-0a7d-40d7-bd35-6968ba142197', // My Apps
+        '27922004-5251-4030-b22d-91ecd9a37ea4', // Outlook Mobile
       ],
-      description: 'application names or ids that never alert',
-      source: 'Microsoft first-party application ids (learn.microsoft.com: verify first-party apps in sign-in reports)',
+      description: 'application ids (or exact names) that never alert',
+      source: 'Microsoft first-party application ids (learn.microsoft.com: verify first-party Microsoft applications in sign-in reports)',
     },
     always_risky_scopes: { default: ALWAYS_RISKY, description: 'scopes risky on their own', source: 'Sentinel "Suspicious application consent"; Microsoft illicit consent grant playbook' },
   },

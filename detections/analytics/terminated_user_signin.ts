@@ -6,7 +6,8 @@ import { fmtClock, plural } from '../engine/format.js';
 /**
  * A successful sign-in (interactive or not — a refresh token still honoured after termination is the
  * finding) by a user who, at the time of the sign-in, was
- * - terminated in the HRIS: a `Terminated` worker version whose termination date is before the
+ * - terminated in the HRIS: a terminated worker version (statuses as the HRIS loader stores them:
+ *   active, leave, terminated) whose termination date is before the
  *   sign-in day, with no later rehire (a later Active row hired on or before that day); or
  * - disabled/suspended in the IdP: an `account_disable`/`account_suspend` event before the sign-in
  *   without a later re-enable, or an inventory account disabled before it.
@@ -14,13 +15,13 @@ import { fmtClock, plural } from '../engine/format.js';
  */
 const HRIS_TERMINATED = `EXISTS (
   SELECT 1 FROM hris_workers h
-  WHERE h.status = 'Terminated' AND h.termination_date IS NOT NULL
+  WHERE lower(h.status) = 'terminated' AND h.termination_date IS NOT NULL
     AND h.termination_date < CAST(e.event_time AS DATE)
     AND (lower(h.email) = ${USER}
          OR h.employee_id IN (SELECT a.employee_id FROM accounts a WHERE lower(a.login) = ${USER} OR lower(a.email) = ${USER}))
     AND NOT EXISTS (
       SELECT 1 FROM hris_workers r
-      WHERE r.employee_id = h.employee_id AND r.status IN ('Active', 'Leave of Absence')
+      WHERE r.employee_id = h.employee_id AND lower(r.status) IN ('active', 'leave', 'leave of absence')
         AND r.hire_date > h.termination_date AND r.hire_date <= CAST(e.event_time AS DATE))
 )`;
 
@@ -59,7 +60,7 @@ export const analytic: Analytic = {
     return eventHits(db, win, {
       where: `e.action = 'logon' AND e.outcome = 'success' AND ${USER} IS NOT NULL AND (${HRIS_TERMINATED} OR ${IDP_DISABLED})`,
       extra: [
-        `(SELECT max(h.termination_date) FROM hris_workers h WHERE h.status = 'Terminated' AND lower(h.email) = ${USER}) AS termination_date`,
+        `(SELECT max(h.termination_date) FROM hris_workers h WHERE lower(h.status) = 'terminated' AND lower(h.email) = ${USER}) AS termination_date`,
         'e.is_interactive AS interactive',
       ],
       bucket: 'day',

@@ -76,5 +76,35 @@ export async function evaluateAnalytics(db: DuckDb, opts: EvaluateOptions): Prom
     }
     for (const h of hits) out.push(hitToAlert(a, h, now, opts.allowlist));
   }
-  return out;
+  return mergeSameId(out);
+}
+
+const SEVERITY_RANK = { informational: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+
+/**
+ * Hits of one correlation group found by different parts of a detection (a posture finding and the
+ * activity that escalates it) share an alert id: fold them the way the store folds repeated hits.
+ */
+export function mergeSameId(alerts: Alert[]): Alert[] {
+  const byId = new Map<string, Alert>();
+  for (const a of alerts) {
+    const b = byId.get(a.alert_id);
+    if (!b) {
+      byId.set(a.alert_id, a);
+      continue;
+    }
+    const [hi, lo] = SEVERITY_RANK[a.severity] >= SEVERITY_RANK[b.severity] ? [a, b] : [b, a];
+    const evidence = [...new Set([...b.evidence_event_ids, ...a.evidence_event_ids])];
+    byId.set(a.alert_id, {
+      ...hi,
+      first_seen: a.first_seen < b.first_seen ? a.first_seen : b.first_seen,
+      last_seen: a.last_seen > b.last_seen ? a.last_seen : b.last_seen,
+      evidence_event_ids: evidence,
+      event_count: Math.max(a.event_count + b.event_count, evidence.length),
+      explanation: `${hi.explanation} ${lo.explanation}`,
+      details: { ...lo.details, ...hi.details },
+      suppressed_by: hi.suppressed_by ?? lo.suppressed_by,
+    });
+  }
+  return [...byId.values()];
 }

@@ -31,6 +31,8 @@ export interface Pipeline {
   body?: (root: unknown) => unknown;
   /** where the body sits in an envelope record (for targets that index the record as received) */
   bodyUnder?: string[];
+  /** body paths of the event time, first present wins (JS twin of the stream's `eventTime`) */
+  time: string[];
   /** lower-cased Sigma field name → candidates */
   fields: Record<string, Access[]>;
   /** lower-cased Sigma prefix (with its dot) → candidates built from the rest of the name */
@@ -65,6 +67,7 @@ const azurePrefixes: Pipeline['prefixes'] = {
 export const PIPELINES: Pipeline[] = [
   {
     name: 'okta',
+    time: ['published'],
     logsources: [{ product: 'okta', service: 'okta' }, { product: 'okta' }],
     stream: 'okta_system_log',
     fields: {},
@@ -72,6 +75,7 @@ export const PIPELINES: Pipeline[] = [
   {
     // Log Analytics `SigninLogs` names → Graph `signIn` (v1.0/beta) and the diagnostic envelope
     name: 'azure_signinlogs',
+    time: ['createdDateTime'],
     logsources: [{ product: 'azure', service: 'signinlogs' }],
     stream: 'entra_signin',
     body: azureBody,
@@ -114,6 +118,7 @@ export const PIPELINES: Pipeline[] = [
   {
     // Log Analytics `AuditLogs` names → Graph `directoryAudit` and the diagnostic envelope
     name: 'azure_auditlogs',
+    time: ['activityDateTime'],
     logsources: [{ product: 'azure', service: 'auditlogs' }],
     stream: 'entra_directory_audit',
     body: azureBody,
@@ -144,6 +149,7 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'azure_riskdetection',
+    time: ['activityDateTime', 'detectedDateTime'],
     logsources: [{ product: 'azure', service: 'riskdetection' }],
     stream: 'entra_risk_detection',
     body: azureBody,
@@ -153,6 +159,7 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'azure_pim',
+    time: ['lastScannedDateTime', 'lastModifiedDateTime', 'assignmentCreatedDateTime', 'detectedDateTime'],
     logsources: [{ product: 'azure', service: 'pim' }],
     stream: 'entra_pim_alert',
     fields: {},
@@ -161,6 +168,7 @@ export const PIPELINES: Pipeline[] = [
     // Activity Log: REST/Event Hub events carry `operationName: {value, localizedValue}`, the
     // diagnostic export carries the plain text; the LA `*Value` columns are the `.value` parts
     name: 'azure_activitylogs',
+    time: ['eventTimestamp', 'time'],
     logsources: [{ product: 'azure', service: 'activitylogs' }],
     stream: 'azure_activity',
     fields: {
@@ -177,6 +185,7 @@ export const PIPELINES: Pipeline[] = [
     // Office 365 Management Activity API records; the SigmaHQ threat_management rules use
     // eventSource/eventName/status for the Security & Compliance alert's workload, name and result
     name: 'm365',
+    time: ['CreationTime'],
     logsources: [{ product: 'm365' }],
     stream: 'm365_audit',
     fields: {
@@ -189,6 +198,7 @@ export const PIPELINES: Pipeline[] = [
   {
     // Admin SDK Reports `activities` (applicationName admin); the rules use the Cloud Logging names
     name: 'google_workspace_admin',
+    time: ['id.time'],
     logsources: [{ product: 'gcp', service: 'google_workspace.admin' }],
     stream: 'google_workspace_admin',
     fields: {
@@ -205,6 +215,7 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'google_workspace_login',
+    time: ['id.time'],
     logsources: [{ product: 'gcp', service: 'google_workspace.login' }],
     stream: 'google_workspace_login',
     fields: {
@@ -218,6 +229,7 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'google_workspace_token',
+    time: ['id.time'],
     logsources: [{ product: 'gcp', service: 'google_workspace.token' }],
     stream: 'google_workspace_token',
     fields: {
@@ -229,6 +241,7 @@ export const PIPELINES: Pipeline[] = [
     // Cloud Audit LogEntry; `data.` is the Pub/Sub wrapper (streams.ts body), `gcp.audit.*` the
     // Elastic integration names
     name: 'gcp_audit',
+    time: ['timestamp'],
     logsources: [{ product: 'gcp', service: 'gcp.audit' }],
     stream: 'gcp_audit',
     body: (j) => (isObj(j) && isObj(j.data) && 'protoPayload' in j.data ? j.data : j),
@@ -250,6 +263,7 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'aws_cloudtrail',
+    time: ['eventTime'],
     logsources: [{ product: 'aws', service: 'cloudtrail' }],
     stream: 'aws_cloudtrail',
     fields: {
@@ -258,12 +272,14 @@ export const PIPELINES: Pipeline[] = [
   },
   {
     name: 'onelogin',
+    time: ['created_at'],
     logsources: [{ product: 'onelogin' }],
     stream: 'onelogin_event',
     fields: {},
   },
   {
     name: 'cisco_duo',
+    time: ['isotimestamp'],
     logsources: [{ product: 'cisco', service: 'duo' }],
     stream: 'duo_authentication',
     fields: {},

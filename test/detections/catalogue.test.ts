@@ -30,7 +30,7 @@ describe('risky_oauth_consent', () => {
     store = await withEvents([
       consent('mallory.victim@acme.example', '2026-11-10T10:00:00Z', 'Mail Sync Pro', ['offline_access', 'Mail.ReadWrite', 'User.Read']),
       consent('mallory.victim@acme.example', '2026-11-11T10:00:00Z', 'Mail Sync Pro', ['offline_access', 'Mail.ReadWrite', 'User.Read']), // repeat: not first seen
-      consent('admin.one@acme.example', '2026-11-10T11:00:00Z', 'Microsoft Teams', ['offline_access', 'Chat.ReadWrite', 'Files.ReadWrite.All'], { consent_is_admin: true, consent_all_users: true }),
+      consent('admin.one@acme.example', '2026-11-10T11:00:00Z', 'Microsoft Teams', ['offline_access', 'Chat.ReadWrite', 'Files.ReadWrite.All'], { consent_is_admin: true, consent_all_users: true, app_id: '1fec8e78-bce4-4aaf-ab1b-5451cc387264' }),
       consent('bob@acme.example', '2026-11-10T12:00:00Z', 'Calendar Helper', ['User.Read', 'openid', 'profile']),
       consent('admin.two@acme.example', '2026-11-10T13:00:00Z', 'Unknown Reporting Tool', ['User.Read'], { consent_is_admin: true, consent_all_users: true }),
     ]);
