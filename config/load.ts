@@ -30,7 +30,7 @@ export function checkConfigText(text: string, file: string): ConfigResult {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: ConfigIssue[] = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? (e.pos ? lineCounter.linePos(e.pos[0]) : undefined);
     issues.push({ file, line: pos?.line, column: pos?.col, path: '(yaml)', message: `YAML syntax: ${e.message.split('\n')[0]}` });
   }
   if (issues.length) return { ok: false, issues, file };
@@ -123,6 +123,11 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): { path: PropertyK
     case 'too_small':
     case 'too_big':
       return { path, message: `${issue.message}, got ${describeValue(valueAt(raw, path))}` };
+    case 'custom': {
+      const got = valueAt(raw, path);
+      const scalar = got !== undefined && (got === null || typeof got !== 'object');
+      return { path, message: scalar && !issue.message.includes(String(got)) ? `${issue.message}, got ${describeValue(got)}` : issue.message };
+    }
     default: {
       const got = valueAt(raw, path);
       return { path, message: `${issue.message}${got !== undefined && (got === null || typeof got !== 'object') ? `, got ${describeValue(got)}` : ''}` };
