@@ -10,12 +10,16 @@ import { dashboardBuild } from './commands/dashboard.js';
 import { serveCommand } from './commands/serve.js';
 import { metricsCommand } from './commands/metrics.js';
 import { evidenceCommand } from './commands/evidence.js';
+import { forwardCommand } from './commands/forward.js';
+import { alertsCommands } from './commands/alerts.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
  * longest prefix of the arguments.
  */
 export const COMMANDS: Command[] = [
+  forwardCommand,
+  ...alertsCommands,
   ingestOkta,
   ingestEntra,
   ingestGoogleWorkspace,
