@@ -56,6 +56,12 @@ function adminWork(ctx: Ctx, rng: Rng, admin: Person, t: number): void {
 export function privilegedDay(ctx: Ctx, rng: Rng, dayStart: number): void {
   const dow = new Date(dayStart).getUTCDay();
   const weekend = dow === 0 || dow === 6;
+  if (dayStart === ctx.win.snapshotAt - DAY) {
+    // Someone is elevated while the inventory is collected (an 'Activated' schedule instance).
+    const p = ctx.pop.people.find((x) => x.kind === 'employee' && !x.quiet && !x.reservedFor && x.entraRoles.some((g) => g.kind === 'eligible' && g.since < dayStart) && activeAt(x, ctx.win.snapshotAt));
+    const g = p?.entraRoles.find((x) => x.kind === 'eligible' && x.since < dayStart);
+    if (p && g) activate(ctx, rng, p, g, ctx.win.snapshotAt - 90 * MINUTE, ctx.win.snapshotAt + 390 * MINUTE);
+  }
   for (const p of ctx.pop.people) {
     if (p.quiet || p.dormant || p.reservedFor === 'dormant_privileged_account') continue;
     const mid = localTime(dayStart, p.city.tz, 12);

@@ -27,9 +27,10 @@ function scan(asn, accept, want, perRange = 2, minSize) {
     let taken = 0;
     for (let b = r.start - (r.start % 256); b + 255 <= r.end && taken < perRange; b += step) {
       if (b < r.start) continue;
+      // Every host of the block must geolocate to the same place (the generator uses .2–.254).
       const g = reader.get(ipStr(b + 10));
-      const g2 = reader.get(ipStr(b + 200));
-      if (!g || !g2 || g.city !== g2.city) continue;
+      const probes = [2, 20, 50, 77, 100, 140, 170, 200, 230, 254].map((h) => reader.get(ipStr(b + h)));
+      if (!g || probes.some((x) => !x || x.city !== g.city || x.latitude !== g.latitude)) continue;
       if (!accept(g)) continue;
       found.push({ block: ipStr(b).split('.').slice(0, 3).join('.'), asn, org: r.org, city: g.city, state: g.state1, country: g.country_code, lat: Math.round(g.latitude * 1e4) / 1e4, lon: Math.round(g.longitude * 1e4) / 1e4 });
       taken++;
