@@ -185,35 +185,42 @@ function selectDefinitions(ids?: string[]): KpiDefinition[] {
   });
 }
 
-/** Writes results into `kpi_results`, replacing the rows of the same KPI and period. */
+/** Writes results into `kpi_results`, replacing the rows of the same KPI and period (one statement for all rows). */
 export async function writeKpiResults(db: DuckDb, results: KpiResult[], computedAt = new Date()): Promise<void> {
+  if (results.length === 0) return;
+  const rows = results.map((r) => ({
+    kpi_id: r.id,
+    period: r.period,
+    period_start: r.periodStart,
+    period_end: r.periodEnd,
+    status: r.status,
+    value: r.value,
+    numerator: r.numerator,
+    denominator: r.denominator,
+    target: r.target,
+    met: r.met,
+    previous_value: r.previousValue,
+    change: r.change,
+    needs: r.needs,
+    details: JSON.stringify({ ...r.details, window: r.window, target_spec: r.targetSpec, unit: r.unit, cadence: r.cadence, owner: r.owner }),
+  }));
+  const shape = JSON.stringify({
+    kpi_id: 'VARCHAR', period: 'VARCHAR', period_start: 'DATE', period_end: 'DATE', status: 'VARCHAR', value: 'DOUBLE', numerator: 'DOUBLE',
+    denominator: 'DOUBLE', target: 'VARCHAR', met: 'BOOLEAN', previous_value: 'DOUBLE', change: 'DOUBLE', needs: ['VARCHAR'], details: 'VARCHAR',
+  });
   await db.transaction(async (conn) => {
-    for (const r of results) {
-      await db.run(
-        `INSERT OR REPLACE INTO kpi_results
-           (kpi_id, period, period_start, period_end, status, value, numerator, denominator, target, met, previous_value, change, needs, details, computed_at)
-         VALUES ($id, $period, CAST($start AS DATE), CAST($end AS DATE), $status, $value, $numerator, $denominator, $target, $met,
-           $previous, $change, from_json(CAST($needs AS VARCHAR), '["VARCHAR"]'), CAST($details AS JSON), CAST($at AS TIMESTAMP))`,
-        {
-          id: r.id,
-          period: r.period,
-          start: r.periodStart,
-          end: r.periodEnd,
-          status: r.status,
-          value: r.value,
-          numerator: r.numerator,
-          denominator: r.denominator,
-          target: r.target,
-          met: r.met,
-          previous: r.previousValue,
-          change: r.change,
-          needs: JSON.stringify(r.needs),
-          details: JSON.stringify({ ...r.details, window: r.window, target_spec: r.targetSpec, unit: r.unit, cadence: r.cadence, owner: r.owner }),
-          at: computedAt.toISOString(),
-        },
-        conn,
-      );
-    }
+    await db.run(
+      `DELETE FROM kpi_results WHERE (kpi_id, period) IN (SELECT (r.kpi_id, r.period) FROM (SELECT unnest(from_json(CAST($rows AS VARCHAR), '[${shape}]'), recursive := true)) r)`,
+      { rows: JSON.stringify(rows) },
+      conn,
+    );
+    await db.run(
+      `INSERT INTO kpi_results (kpi_id, period, period_start, period_end, status, value, numerator, denominator, target, met, previous_value, change, needs, details, computed_at)
+       SELECT kpi_id, period, period_start, period_end, status, value, numerator, denominator, target, met, previous_value, change, needs, CAST(details AS JSON), CAST($at AS TIMESTAMP)
+       FROM (SELECT unnest(from_json(CAST($rows AS VARCHAR), '[${shape}]'), recursive := true))`,
+      { rows: JSON.stringify(rows), at: computedAt.toISOString() },
+      conn,
+    );
   });
 }
 
