@@ -1,3 +1,4 @@
+import type { DuckDb } from '../../store/duckdb/db.js';
 import { accessVals, compileDuckDbWhere, lit, qid } from './compile-sql.js';
 import { mapField } from './pipelines.js';
 import type { PreparedRule } from './prepare.js';
@@ -273,7 +274,36 @@ export function compileCorrelationDuckDb(corr: SigmaCorrelation, refs: Map<strin
   }
   const cond = corr.conditions.map((c) => `_metric ${CMP[c.op]} ${Number(c.value)}`).join(' AND ');
   return `WITH m AS (${parts.join(' UNION ALL ')}),
-w AS (SELECT *, list(_uid) OVER ${win} AS _uids FROM m),
+w AS (SELECT *, list({'u': _uid, 't': epoch_ms(_t)}) OVER ${win} AS _uids FROM m),
 x AS (SELECT ${gcols.length ? `${gcols.map((g) => `w.${g}`).join(', ')}, ` : ''}w._uid, w._t, w._uids, ${metric.replace(/ OVER /g, ' OVER ')} AS _metric FROM w)
 SELECT ${gcols.length ? `${gcols.join(', ')}, ` : ''}_uid, _t, _metric, _uids FROM x WHERE ${cond}`;
+}
+
+/** Run a correlation on DuckDB and merge its window ends into alerts. */
+export async function correlateDuckDb(
+  db: DuckDb,
+  corr: SigmaCorrelation,
+  refs: Map<string, PreparedRule>,
+  opts: { since?: Date; until?: Date } = {},
+): Promise<CorrelationAlert[]> {
+  const bounded = !!(opts.since && opts.until);
+  const sql = compileCorrelationDuckDb(corr, refs, { bounded });
+  const rows = await db.all<Record<string, unknown>>(sql, bounded ? { since: opts.since!, until: opts.until! } : undefined);
+  const times = new Map<string, number>();
+  const hits: WindowHit[] = rows.map((r) => {
+    const uids = (r._uids as Array<{ u: string; t: number | bigint }>).map((x) => {
+      times.set(x.u, Number(x.t));
+      return x.u;
+    });
+    const t = Number((r._t as Date).getTime());
+    return {
+      group: corr.groupBy.map((_f, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]))),
+      uid: String(r._uid),
+      time: t,
+      metric: Number(r._metric),
+      uids: [...uids].sort(),
+      start: t - corr.timespanMs,
+    };
+  });
+  return mergeWindows(corr, hits, times);
 }
