@@ -12,6 +12,7 @@ import { metricsCommand } from './commands/metrics.js';
 import { evidenceCommand } from './commands/evidence.js';
 import { forwardCommand } from './commands/forward.js';
 import { alertsCommands } from './commands/alerts.js';
+import { ingestFile } from './commands/ingest-file.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   ingestEntra,
   ingestGoogleWorkspace,
   ingestAws,
+  ingestFile,
   configCheck,
   detectCommand,
   evalCommand,
