@@ -61,7 +61,7 @@ describe('idtrail.yaml', () => {
         '    owner: secops@acme.com', //                 15
         'sinks:', //                                     16
         '  - name: siem', //                             17
-        '    type: webhook', //                          18
+        '    url: gopher://siem.acme', //                18
       ].join('\n'),
     );
     expect(out).toContain('idtrail.yaml:4:15: sources[0].schedule: expected a cron expression (5 fields, or 6 with seconds first), e.g. "*/5 * * * *", got "*/5 * * *x"');
@@ -70,7 +70,7 @@ describe('idtrail.yaml', () => {
     expect(out).toContain("idtrail.yaml:9:5: sources[1].colour: unknown key 'colour' (check the spelling)");
     expect(out).toContain('idtrail.yaml:10:11: sources[2].type: unknown type "oktaa" (one of okta, entra, google_workspace, aws)');
     expect(out.find((l) => l.includes('allowlists[0]'))).toMatch(/idtrail.yaml:13:5: allowlists\[0\]\.expires: missing required key/);
-    expect(out.find((l) => l.includes('sinks[0]'))).toMatch(/a sink needs a url/);
+    expect(out.find((l) => l.includes('sinks[0]'))).toMatch(/idtrail.yaml:17:5: sinks\[0\]: sink gopher:\/\/siem.acme: unknown scheme gopher:/);
   });
 
   it('rejects a secret written in clear, pointing at _env/_file, and never repeats its value', () => {

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import cron from 'node-cron';
 import { DURATION_RE } from './duration.js';
+import { parseSinkUrl } from '../detections/forward/url.js';
+import { metricsOptionsFromConfig } from '../metrics/config.js';
+import { IdtrailError } from '../lib/errors.js';
 
 /**
  * The shape of `idtrail.yaml`. Every key is checked; an unknown key is an error (a typo must not
@@ -163,20 +166,32 @@ const store = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-const sink = z
-  .object({
-    name,
-    type: z.enum(['elasticsearch', 'splunk_hec', 'syslog', 'webhook', 'file']),
-    url: z.string().min(1).optional(),
-    path: filePath.optional(),
-    token_env: envName.optional(),
-    token_file: filePath.optional(),
-    format: z.enum(['ecs', 'ocsf', 'cef', 'json']).optional(),
-    min_severity: z.enum(['informational', 'low', 'medium', 'high', 'critical']).optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict()
-  .refine((s) => s.url !== undefined || s.path !== undefined, { message: 'a sink needs a url (or a path for type file)' });
+/**
+ * A sink is addressed by URL, as the forwarders read it (detections/forward/url.ts):
+ * `file:///var/idtrail/alerts.ndjson?format=ocsf`, `syslog+tcp://siem:514?format=cef`,
+ * `splunk-hec+https://splunk:8088?index=identity&token_env=SPLUNK_HEC_TOKEN`, … A mapping form takes
+ * the URL and an optional name (the outbox key).
+ */
+const sink = z.union([z.string().min(1), z.object({ name: name.optional(), url: z.string().min(1) }).strict()]).transform((s) => {
+  if (typeof s === 'string') return { url: s, name: undefined as string | undefined };
+  return { url: s.name ? withSinkName(s.url, s.name) : s.url, name: s.name };
+}).superRefine((s, ctx) => {
+  try {
+    parseSinkUrl(s.url);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof IdtrailError ? err.format() : String(err) });
+  }
+});
+
+function withSinkName(url: string, n: string): string {
+  try {
+    const u = new URL(url);
+    u.searchParams.set('name', n);
+    return u.toString();
+  } catch {
+    return url; // reported by the sink URL check
+  }
+}
 
 const allowlistEntry = z
   .object({
@@ -210,13 +225,17 @@ export const configSchema = z
       .default({ forward: '* * * * *', kpi_report: '0 6 * * 1' }),
     sinks: z.array(sink).default([]),
     allowlists: z.array(allowlistEntry).default([]),
-    kpi: z
+    /** KPI targets, birthright entitlements and parameters, as metrics/config.ts reads them. */
+    kpis: z
       .object({
-        targets: z.record(z.string(), z.number()).default({}),
+        targets: z.record(z.string(), z.unknown()).optional(),
+        birthright: z.record(z.string(), z.array(z.string())).optional(),
+        params: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+        /** Where `idtrail run` writes the weekly KPI report (Markdown); absent = kpi_results only. */
         report_dir: filePath.optional(),
       })
       .strict()
-      .default({ targets: {} }),
+      .default({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -234,11 +253,21 @@ export const configSchema = z
       if (names.has(n)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `source name '${n}' is used twice (also sources[${names.get(n)}]); give each a distinct name` });
       names.set(n, i);
     });
-    const sinkNames = new Set<string>();
+    const sinkNames = new Map<string, number>();
     cfg.sinks.forEach((s, i) => {
-      if (sinkNames.has(s.name)) ctx.addIssue({ code: 'custom', path: ['sinks', i, 'name'], message: `sink name '${s.name}' is used twice` });
-      sinkNames.add(s.name);
+      const n = parseSinkUrl(s.url).name;
+      if (sinkNames.has(n)) ctx.addIssue({ code: 'custom', path: ['sinks', i], message: `sink name '${n}' is used twice (also sinks[${sinkNames.get(n)}]); add name= to one of them` });
+      sinkNames.set(n, i);
     });
+    try {
+      metricsOptionsFromConfig({ kpis: { targets: cfg.kpis.targets, birthright: cfg.kpis.birthright, params: cfg.kpis.params } });
+    } catch (err) {
+      const text = err instanceof IdtrailError ? err.message : String(err);
+      for (const line of text.split('\n').slice(1)) {
+        const m = /^\s*(kpis(?:\.[^:]+)?): (.*)$/.exec(line);
+        if (m) ctx.addIssue({ code: 'custom', path: m[1].split('.'), message: m[2] });
+      }
+    }
   });
 
 export type IdtrailConfig = z.output<typeof configSchema>;
