@@ -71,7 +71,7 @@ export function readRecords(text: string, nameHint = ''): ReadRecords {
   }
   if (Array.isArray(parsed)) {
     const lines = jsonElementLines(body, null);
-    return flattenPages({ format: 'json', records: parsed.map((value, i) => ({ line: lines[i] ?? 1, value, raw: JSON.stringify(value) })), bad: [] });
+    return flattenPages({ format: 'json', records: parsed.map((value, i) => jsonRecord(lines[i] ?? 1, value)), bad: [] });
   }
   if (parsed !== null && typeof parsed === 'object') {
     const obj = parsed as Record<string, unknown>;
@@ -83,7 +83,7 @@ export function readRecords(text: string, nameHint = ''): ReadRecords {
       delete envelope[key];
       return {
         format: 'json',
-        records: arr.map((value, i) => ({ line: lines[i] ?? 1, value, raw: JSON.stringify(value) })),
+        records: arr.map((value, i) => jsonRecord(lines[i] ?? 1, value)),
         bad: [],
         envelope,
         envelopeKey: key,
@@ -92,6 +92,17 @@ export function readRecords(text: string, nameHint = ''): ReadRecords {
     return { format: 'json', records: [{ line: 1, value: obj, raw: body.trim() }], bad: [] };
   }
   return { format: 'json', records: [], bad: [{ line: 1, raw: body, reason: 'expected a JSON array or object' }] };
+}
+
+/** A parsed JSON record; its text is only rebuilt if the record is quarantined. */
+export function jsonRecord(line: number, value: unknown): SourceRecord {
+  return {
+    line,
+    value,
+    get raw() {
+      return JSON.stringify(value) ?? String(value);
+    },
+  };
 }
 
 const PAGE_KEYS = ['value', 'result', 'issues', 'Resources', 'employees'] as const;
@@ -113,7 +124,7 @@ function flattenPages(read: ReadRecords): ReadRecords {
   if (keys.some((k) => k === undefined)) return read;
   const records: SourceRecord[] = [];
   read.records.forEach((page, i) => {
-    for (const value of (page.value as Record<string, unknown>)[keys[i]!] as unknown[]) records.push({ line: page.line, value, raw: JSON.stringify(value) });
+    for (const value of (page.value as Record<string, unknown>)[keys[i]!] as unknown[]) records.push(jsonRecord(page.line, value));
   });
   const envelope = { ...(read.records[0].value as Record<string, unknown>) };
   delete envelope[keys[0]!];

@@ -247,6 +247,9 @@ ${conflict}`;
   return { stored, duplicates: unique.length - stored + inBatchDuplicates };
 }
 
+/** Raw text kept on a quarantine row is capped (as for events); the reason records the original length. */
+export const QUARANTINE_TEXT_CAP = 64 * 1024;
+
 export interface QuarantineContext {
   source: string;
   stream: string;
@@ -267,8 +270,8 @@ export async function writeQuarantine(conn: DuckDBConnection, ctx: QuarantineCon
     tenant_id: ctx.tenant,
     origin: ctx.origin,
     line_no: r.line,
-    reason: r.reason,
-    raw_text: r.raw,
+    reason: r.raw.length > QUARANTINE_TEXT_CAP ? `${r.reason}; raw text truncated from ${r.raw.length} characters` : r.reason,
+    raw_text: r.raw.length > QUARANTINE_TEXT_CAP ? r.raw.slice(0, QUARANTINE_TEXT_CAP) : r.raw,
   }));
   await conn.run(
     `INSERT INTO quarantine (quarantine_id, source, stream, tenant_id, origin, line_no, reason, raw_text, quarantined_at)

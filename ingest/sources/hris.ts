@@ -7,7 +7,7 @@ import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
 import { loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectHrisPreset, HRIS_PRESETS, HrisMappingSchema, type HrisMapping } from '../mapping/hris-presets.js';
-import { readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
+import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
 import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
 import { asTimestamp, getPath } from '../mapping/values.js';
 
@@ -117,7 +117,7 @@ function resolveManagers(refPath: string) {
 /** Worker records a caller already holds (an HRIS API page): objects as the vendor returns them. */
 export async function loadHrisRecords(store: StoreLike, records: unknown[], opts: HrisOptions & { origin?: string; lines?: number[] } = {}): Promise<LoadResult> {
   const origin = opts.origin ?? 'hris';
-  const src = records.map((value, i) => ({ line: opts.lines?.[i] ?? i + 1, value, raw: JSON.stringify(value) ?? String(value) }));
+  const src = records.map((value, i) => jsonRecord(opts.lines?.[i] ?? i + 1, value));
   return load(store, { records: src, bad: [] }, origin, opts);
 }
 

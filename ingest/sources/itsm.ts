@@ -7,7 +7,7 @@ import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
 import { loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectItsmPreset, ITSM_PRESETS, ItsmMappingSchema, RECORD_TYPES, recordTypeFromName, type ItsmMapping } from '../mapping/itsm-presets.js';
-import { readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
+import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
 import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
 import { asTimestamp } from '../mapping/values.js';
 
@@ -116,7 +116,7 @@ WHERE c.source = $1 AND c.record_type = 'change' AND coalesce(c.caused_incident,
 /** Records a caller already holds (a ServiceNow or Jira API page): objects as the vendor returns them. */
 export async function loadItsmRecords(store: StoreLike, records: unknown[], opts: ItsmOptions & { origin?: string; lines?: number[]; envelopeKey?: string } = {}): Promise<LoadResult> {
   const origin = opts.origin ?? 'itsm';
-  const src = records.map((value, i) => ({ line: opts.lines?.[i] ?? i + 1, value, raw: JSON.stringify(value) ?? String(value) }));
+  const src = records.map((value, i) => jsonRecord(opts.lines?.[i] ?? i + 1, value));
   return load(store, { records: src, bad: [], envelopeKey: opts.envelopeKey }, origin, opts);
 }
 
