@@ -3,18 +3,20 @@ import { flag, int, str, writeJson } from '../command.js';
 import { DuckDbStore } from '../../store/duckdb/store.js';
 import { runDetections, DEFAULT_LOOKBACK_MINUTES } from '../../detections/run.js';
 import { loadAllowlistFile } from '../../detections/engine/allowlist.js';
+import { loadParamsFile } from '../../detections/engine/params-file.js';
 import { parseTimeArg } from '../../detections/engine/time-arg.js';
 import { alertLines, alertSummary } from '../../detections/engine/alert-json.js';
 
 export const detectCommand: Command = {
   name: 'detect',
   summary: 'run the detections (resumes from the watermark) and store the alerts',
-  usage: 'detect [--db FILE] [--since 7d|ISO] [--until ISO] [--allowlist FILE] [--lookback MIN] [--sink NAME]... [--json]',
+  usage: 'detect [--db FILE] [--since 7d|ISO] [--until ISO] [--allowlist FILE] [--params FILE] [--lookback MIN] [--sink NAME]... [--json]',
   options: {
     db: { type: 'string', default: 'idtrail.duckdb' },
     since: { type: 'string' },
     until: { type: 'string' },
     allowlist: { type: 'string' },
+    params: { type: 'string' },
     lookback: { type: 'string' },
     sink: { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
@@ -25,6 +27,8 @@ export const detectCommand: Command = {
     const until = str(ctx, 'until');
     const allowlistFile = str(ctx, 'allowlist');
     const allowlist = allowlistFile ? await loadAllowlistFile(allowlistFile) : undefined;
+    const paramsFile = str(ctx, 'params');
+    const params = paramsFile ? await loadParamsFile(paramsFile) : undefined;
     const sinks = Array.isArray(ctx.values.sink) ? (ctx.values.sink as string[]) : [];
     const store = await DuckDbStore.open(str(ctx, 'db', 'idtrail.duckdb')!);
     try {
@@ -33,6 +37,7 @@ export const detectCommand: Command = {
         until: until ? parseTimeArg(until, 'until', now) : undefined,
         lookbackMinutes: int(ctx, 'lookback', DEFAULT_LOOKBACK_MINUTES),
         allowlist,
+        params,
         sinks,
         now,
       });

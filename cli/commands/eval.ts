@@ -5,18 +5,20 @@ import { flag, int, str, writeJson } from '../command.js';
 import { DuckDbStore } from '../../store/duckdb/store.js';
 import { evaluateAgainstLabels, readLabels } from '../../detections/engine/evaluate-labels.js';
 import { loadAllowlistFile } from '../../detections/engine/allowlist.js';
+import { loadParamsFile } from '../../detections/engine/params-file.js';
 import { IdtrailError } from '../../lib/errors.js';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'score the detections against the demo data\'s labelled scenarios (precision, recall, missed, false alarms)',
-  usage: 'eval [--db FILE] [--labels FILE] [--slack MIN] [--allowlist FILE] [--json]',
+  usage: 'eval [--db FILE] [--labels FILE] [--slack MIN] [--allowlist FILE] [--params FILE] [--json]',
   options: {
     db: { type: 'string' },
     labels: { type: 'string' },
     data: { type: 'string', default: 'out/demo-data' },
     slack: { type: 'string' },
     allowlist: { type: 'string' },
+    params: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -31,9 +33,11 @@ export const evalCommand: Command = {
     const labels = await readLabels(labelsFile);
     const allowlistFile = str(ctx, 'allowlist');
     const allowlist = allowlistFile ? await loadAllowlistFile(allowlistFile) : undefined;
+    const paramsFile = str(ctx, 'params');
+    const params = paramsFile ? await loadParamsFile(paramsFile) : undefined;
     const store = await DuckDbStore.open(dbPath, { readOnly: true });
     try {
-      const { report, alerts } = await evaluateAgainstLabels(store.db, labels, { slackMinutes: int(ctx, 'slack', 30), allowlist });
+      const { report, alerts } = await evaluateAgainstLabels(store.db, labels, { slackMinutes: int(ctx, 'slack', 30), allowlist, params });
       if (flag(ctx, 'json')) {
         writeJson(ctx, { detections: report.detections, missed: report.missed, false_alarms: report.false_alarms });
         return 0;

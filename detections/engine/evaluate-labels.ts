@@ -5,6 +5,7 @@ import type { Allowlist } from './allowlist.js';
 import { evaluateAnalytics } from './evaluate.js';
 import { scoreAlerts, type Labels, type ScoreReport } from './score.js';
 import { IdtrailError } from '../../lib/errors.js';
+import { ANALYTICS } from '../analytics/index.js';
 
 export async function readLabels(file: string): Promise<Labels> {
   let text: string;
@@ -31,17 +32,44 @@ export async function readLabels(file: string): Promise<Labels> {
   return labels;
 }
 
+/**
+ * The tenant configuration a deployment would have (its sanctioned apps, break-glass accounts,
+ * VPN and carrier networks), read from the organisation block of the demo labels: detection
+ * parameters extended with it, never replaced.
+ */
+export function orgParams(labels: Labels): Record<string, Record<string, unknown>> {
+  const org = labels.org;
+  if (!org) return {};
+  const out: Record<string, Record<string, unknown>> = {};
+  const extend = (id: string, key: string, values: (string | number)[] | undefined) => {
+    if (!values?.length) return;
+    const a = ANALYTICS[id];
+    const base = a?.params[key]?.default;
+    if (!Array.isArray(base)) return;
+    (out[id] ??= {})[key] = [...new Set([...base, ...values.map(String)])];
+  };
+  extend('risky_oauth_consent', 'known_apps', org.known_app_ids);
+  extend('break_glass_signin', 'login_patterns', org.break_glass_accounts?.map((x) => x.toLowerCase()));
+  extend('dormant_privileged_account', 'break_glass_patterns', org.break_glass_accounts?.map((x) => x.toLowerCase()));
+  const networks = [...(org.carrier_asns ?? []), ...(org.vpn_asn ? [org.vpn_asn] : [])];
+  extend('impossible_travel', 'skip_asns', networks);
+  extend('session_replay', 'carrier_asns', org.carrier_asns);
+  return out;
+}
+
 /** Runs every detection over the labelled period (nothing is stored) and scores the result. */
 export async function evaluateAgainstLabels(
   db: DuckDb,
   labels: Labels,
-  opts: { slackMinutes?: number; allowlist?: Allowlist; now?: Date } = {},
+  opts: { slackMinutes?: number; allowlist?: Allowlist; now?: Date; params?: Record<string, Record<string, unknown>>; useOrgConfig?: boolean } = {},
 ): Promise<{ report: ScoreReport; alerts: Alert[] }> {
   const starts = labels.scenarios.map((s) => Date.parse(s.window.start));
   const ends = labels.scenarios.map((s) => Date.parse(s.window.end));
   const from = new Date(Math.min(labels.window ? Date.parse(labels.window.start) : Infinity, ...starts) - 86400000);
   const to = new Date(Math.max(labels.window ? Date.parse(labels.window.end) : -Infinity, ...ends) + 86400000);
-  const alerts = await evaluateAnalytics(db, { from, to, allowlist: opts.allowlist, now: opts.now ?? to });
+  const params = { ...(opts.useOrgConfig === false ? {} : orgParams(labels)) };
+  for (const [id, p] of Object.entries(opts.params ?? {})) params[id] = { ...(params[id] ?? {}), ...p };
+  const alerts = await evaluateAnalytics(db, { from, to, allowlist: opts.allowlist, now: opts.now ?? to, params });
   const uids = [...new Set(alerts.flatMap((a) => a.evidence_event_ids))];
   const native = new Map<string, string>();
   if (uids.length) {

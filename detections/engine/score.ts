@@ -28,6 +28,14 @@ export interface Labels {
   generated_at?: string;
   window?: { start: string; end: string };
   scenarios: LabelScenario[];
+  /** The organisation's own configuration, as the generator describes it (VPN, sanctioned apps …). */
+  org?: {
+    vpn_egress_ips?: string[];
+    vpn_asn?: number;
+    carrier_asns?: number[];
+    known_app_ids?: string[];
+    break_glass_accounts?: string[];
+  };
 }
 
 export interface DetectionScore {
