@@ -32,7 +32,7 @@ describe('idtrail.yaml', () => {
     expect(c.sources[0].type === 'okta' && c.sources[0].limit).toBe(1000);
     expect(c.sources[1].type === 'entra' && c.sources[1].audit_rate_limit).toEqual({ requests: 5, per: '10s' });
     expect(c.schedules.kpi_report).toBe('0 6 * * 1');
-    expect(c.allowlists[0].expires).toBe('2027-06-30');
+    expect(c.allowlists[0]).toMatchObject({ id: 'corp-vpn', kind: 'network', cidrs: ['198.51.100.0/24'] });
   });
 
   it('an empty file is a valid config with defaults', () => {
@@ -56,9 +56,9 @@ describe('idtrail.yaml', () => {
         '  - type: oktaa', //                            10
         '    tenant: acme', //                           11
         'allowlists:', //                                12
-        '  - kind: ip', //                               13
-        '    value: 1.2.3.4', //                         14
-        '    owner: secops@acme.com', //                 15
+        '  - kind: network', //                          13
+        '    cidrs: [1.2.3.4]', //                       14
+        '    id: vpn', //                                15
         'sinks:', //                                     16
         '  - name: siem', //                             17
         '    url: gopher://siem.acme', //                18
@@ -69,7 +69,7 @@ describe('idtrail.yaml', () => {
     expect(out.find((l) => l.startsWith('idtrail.yaml:8:'))).toMatch(/sources\[1\]\.streams\[1\]: expected one of "signins", .* got "bogus"/);
     expect(out).toContain("idtrail.yaml:9:5: sources[1].colour: unknown key 'colour' (check the spelling)");
     expect(out).toContain('idtrail.yaml:10:11: sources[2].type: unknown type "oktaa" (one of okta, entra, google_workspace, aws)');
-    expect(out.find((l) => l.includes('allowlists[0]'))).toMatch(/idtrail.yaml:13:5: allowlists\[0\]\.expires: missing required key/);
+    expect(out.filter((l) => l.includes('allowlists[0]')).join('\n')).toMatch(/idtrail.yaml:13:5: allowlists\[0\]\.(owner|reason|expires): missing required key/);
     expect(out.find((l) => l.includes('sinks[0]'))).toMatch(/idtrail.yaml:17:5: sinks\[0\]: sink gopher:\/\/siem.acme: unknown scheme gopher:/);
   });
 

@@ -4,6 +4,7 @@ import { DURATION_RE } from './duration.js';
 import { parseSinkUrl } from '../detections/forward/url.js';
 import { metricsOptionsFromConfig } from '../metrics/config.js';
 import { IdtrailError } from '../lib/errors.js';
+import { AllowlistEntrySchema } from '../detections/engine/allowlist.js';
 
 /**
  * The shape of `idtrail.yaml`. Every key is checked; an unknown key is an error (a typo must not
@@ -193,19 +194,6 @@ function withSinkName(url: string, n: string): string {
   }
 }
 
-const allowlistEntry = z
-  .object({
-    kind: z.enum(['ip', 'cidr', 'asn', 'user', 'user_country', 'country', 'app']),
-    value: z.string().min(1),
-    /** Limit to one detection id; absent = every detection that reads this kind. */
-    detection: z.string().optional(),
-    owner: z.string().min(1, { message: 'an allowlist entry needs an owner' }),
-    /** No permanent exceptions: every entry expires. */
-    expires: z.iso.date({ message: 'expected an expiry date YYYY-MM-DD (no permanent exceptions)' }),
-    reason: z.string().optional(),
-  })
-  .strict();
-
 export const configSchema = z
   .object({
     version: z.literal(1).default(1),
@@ -224,7 +212,8 @@ export const configSchema = z
       .strict()
       .default({ forward: '* * * * *', kpi_report: '0 6 * * 1' }),
     sinks: z.array(sink).default([]),
-    allowlists: z.array(allowlistEntry).default([]),
+    /** Suppression entries, as detections/engine/allowlist.ts defines them (owner, reason, expiry: no permanent exceptions). */
+    allowlists: z.array(AllowlistEntrySchema).default([]),
     /** KPI targets, birthright entitlements and parameters, as metrics/config.ts reads them. */
     kpis: z
       .object({
@@ -277,7 +266,6 @@ export type EntraSourceConfig = z.output<typeof entraSource>;
 export type GoogleSourceConfig = z.output<typeof googleSource>;
 export type AwsSourceConfig = z.output<typeof awsSource>;
 export type SinkConfig = z.output<typeof sink>;
-export type AllowlistEntry = z.output<typeof allowlistEntry>;
 
 export function sourceName(s: SourceConfig): string {
   return s.name ?? `${s.type}-${s.tenant}`;
