@@ -37,6 +37,7 @@ describe('loadDemoNonEventData', () => {
       const first = await loadDemoNonEventData({ db }, dir);
       expect(first.tables).toEqual({ accounts: 14, auth_methods: 19, role_assignments: 13, hris_workers: 13, itsm_records: 18 });
       expect(first.quarantined).toBe(6 + 5 + 5);
+      expect(first.accounts).toBe(14);
       expect(first.load.received).toBe(first.load.stored + first.load.duplicates + first.load.quarantined + first.load.skipped);
       // regenerated demo data has new file times; the export time comes from the data, so nothing changes
       const later = new Date('2030-01-01T00:00:00Z');

@@ -13,13 +13,13 @@ import { loadItsmPath } from './itsm.js';
  * no version time is the inventory snapshot time (or the labels' generation time), not the file
  * time, so that regenerating identical demo data and loading it again stores nothing new.
  */
-export interface NonEventCounts {
-  /** Rows now in each table. */
+export type NonEventCounts = Record<TableName, number> & {
+  /** Rows now in each table (also spread at the top level: `counts.accounts`). */
   tables: Record<TableName, number>;
   /** What this load did, summed over every file. */
   load: LoadResult;
   quarantined: number;
-}
+};
 
 async function exists(p: string): Promise<boolean> {
   return (await stat(p).catch(() => null)) !== null;
@@ -47,5 +47,6 @@ export async function loadDemoNonEventData(store: EventStore | { db: DuckDb }, d
   if (await exists(join(dir, 'inventory'))) load = addResults(load, await loadInventoryPath(store, join(dir, 'inventory')));
   if (await exists(join(dir, 'hris'))) load = addResults(load, await loadHrisPath(store, join(dir, 'hris'), { asOf }));
   if (await exists(join(dir, 'itsm'))) load = addResults(load, await loadItsmPath(store, join(dir, 'itsm'), { asOf }));
-  return { tables: await tableCounts(db), load, quarantined: load.quarantined };
+  const tables = await tableCounts(db);
+  return { ...tables, tables, load, quarantined: load.quarantined };
 }
