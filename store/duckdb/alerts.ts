@@ -128,7 +128,7 @@ export async function upsertAlerts(db: DuckDb, list: Alert[], sinks: string[]): 
            entity_user, entity_ip, entity_app, tenant_id, first_seen, last_seen, event_count, evidence_event_ids,
            explanation, details, status, resolution, status_note, status_changed_at, suppressed_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7::JSON::VARCHAR[], $8::JSON::VARCHAR[], $9, $10, $11, $12, $13::TIMESTAMP, $14::TIMESTAMP,
-           $15, $16::JSON::VARCHAR[], $17, $18::JSON, $19, $20, $21, NULL, $22, $23::TIMESTAMP, $23::TIMESTAMP)`,
+           $15, $16::JSON::VARCHAR[], $17, $18::JSON, $19, $20, $21, NULL, $22, $23::TIMESTAMP, $24::TIMESTAMP)`,
         [
           a.alert_id,
           a.rule_id,
@@ -152,6 +152,7 @@ export async function upsertAlerts(db: DuckDb, list: Alert[], sinks: string[]): 
           a.resolution ?? null,
           a.status_note ?? null,
           a.suppressed_by ?? null,
+          a.created_at && !Number.isNaN(Date.parse(a.created_at)) ? a.created_at : now,
           now,
         ],
         conn,

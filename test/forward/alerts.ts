@@ -128,5 +128,5 @@ export function alertSet(n = 12): Alert[] {
       }),
     );
   }
-  return out;
+  return out.slice(0, n);
 }
