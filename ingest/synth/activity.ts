@@ -99,12 +99,12 @@ export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip
     }
     const login = oktaLogin(ctx, rng, p, start, ipAt(start), dev, { typos });
     const apps = [ctx.oktaApps.slack, ctx.oktaApps.salesforce, ctx.oktaApps.zoom, ctx.oktaApps.jira, ctx.oktaApps.servicenow, ctx.oktaApps.box, ctx.oktaApps.workday, ...(p.engineer ? [ctx.oktaApps.github, ctx.oktaApps.github] : [])];
-    const nSso = weekend ? 0 : rng.int(0, 2);
+    const nSso = weekend ? 0 : rng.chance(0.6) ? 1 : 0;
     for (let i = 0; i < nSso; i++) {
       const t = login.end + rng.float(0.02, 1) * (end - login.end);
       oktaSso(ctx, rng, p, t, ipAt(t), dev, login.session, rng.pick(apps));
     }
-    if (p.inGoogle && rng.chance(0.45)) {
+    if (p.inGoogle && rng.chance(0.35)) {
       const t = login.end + rng.int(2, 25) * MINUTE;
       oktaSso(ctx, rng, p, t, ipAt(t), dev, login.session, ctx.oktaApps.google);
       googleLogin(ctx, rng, p, t + rng.int(2, 6) * 1000, ipAt(t));
@@ -151,13 +151,13 @@ export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip
     if (rng.chance(0.08)) {
       entraSignIn(ctx, rng, p, t + 5000, ipAt(t), dev, { errorCode: 50140, failureReason: "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.", previouslySatisfied: true, app });
     }
-    const nRefresh = weekend ? 0 : rng.int(1, 3);
+    const nRefresh = weekend ? 0 : rng.int(0, 2);
     const refreshApps = entraRefreshApps();
     for (let i = 0; i < nRefresh; i++) {
       const tr = t + rng.float(0.1, 1) * (end - t);
       entraSignIn(ctx, rng, p, tr, ipAt(tr), dev, { interactive: false, app: rng.pick(refreshApps), sessionId: main.sessionId });
     }
-    if (!weekend && rng.chance(0.35)) {
+    if (!weekend && rng.chance(0.25)) {
       // Outlook on the phone refreshing its token in the evening, at home or over the carrier.
       const tm = localTime(dayStart, tz, rng.float(18.5, 21.5));
       const ip = p.carrier && !staying && rng.chance(0.5) ? carrierIp(rng, p.city.iso2) ?? base : base;

@@ -21,7 +21,7 @@ import { privilegedDay } from './privileged.js';
 import { Rng } from './prng.js';
 import { genuineTripLabels, planAndInjectScenarios } from './scenarios.js';
 import { EventSink } from './sink.js';
-import { DAY, isoSec } from './time.js';
+import { DAY, HOUR, isoSec } from './time.js';
 
 export type { Label, Labels } from './labels.js';
 
@@ -98,7 +98,8 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     }
     supportDay(ctx, root.fork(`support/${d}`), dayStart);
     privilegedDay(ctx, root.fork(`privileged/${d}`), dayStart);
-    await sink.flush(dayStart - DAY);
+    // Every later local day starts after dayStart + 17 h UTC (UTC+13 at 06:30), so this is final.
+    await sink.flush(dayStart + 12 * HOUR);
     if (d >= 0 && d < days && (d % 5 === 4 || d === days - 1)) progress(`events: day ${d + 1}/${days}`);
   }
   await sink.close();
