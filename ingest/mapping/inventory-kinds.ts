@@ -185,6 +185,14 @@ const GraphInstance = GraphAssignment.extend({
   startDateTime: optStr,
   endDateTime: optStr,
   roleAssignmentOriginId: optStr,
+  status: optStr,
+  /** `unifiedRoleAssignmentSchedule` (the schedule rather than its instance) carries its window here. */
+  scheduleInfo: z
+    .looseObject({
+      startDateTime: optStr,
+      expiration: z.looseObject({ type: optStr, endDateTime: optStr, duration: optStr }).nullish(),
+    })
+    .nullish(),
 });
 
 function entraRole(a: z.infer<typeof GraphAssignment>, ctx: MapContext) {
@@ -435,13 +443,15 @@ export const INVENTORY_KINDS: Record<InventoryKind, KindSpec> = {
       const i = parse(GraphInstance, value);
       const type = (i.assignmentType ?? 'Assigned').toLowerCase();
       if (type !== 'assigned' && type !== 'activated') throw new ValueError(`assignmentType: expected Assigned or Activated, got ${JSON.stringify(i.assignmentType)}`);
-      const end = ts(i.endDateTime, 'endDateTime');
+      if (i.status && NOT_IN_FORCE.has(i.status.toLowerCase())) return { skip: `assignment schedule ${i.status}` };
+      const start = ts(i.startDateTime ?? i.scheduleInfo?.startDateTime, 'startDateTime');
+      const end = ts(i.endDateTime ?? i.scheduleInfo?.expiration?.endDateTime, 'endDateTime');
       const kind = type === 'activated' ? 'activated' : end ? 'timebound' : 'permanent';
       return {
         rows: [
           {
             table: 'role_assignments',
-            row: { ...base(ctx), assignment_id: activeKey(i), account_id: i.principalId, ...entraRole(i, ctx), kind, start_at: ts(i.startDateTime, 'startDateTime'), end_at: end },
+            row: { ...base(ctx), assignment_id: activeKey(i), account_id: i.principalId, ...entraRole(i, ctx), kind, start_at: start, end_at: end },
           },
         ],
       };
@@ -472,7 +482,7 @@ export function sniffKind(envelope: Record<string, unknown> | undefined, first: 
   const context = typeof envelope?.['@odata.context'] === 'string' ? (envelope['@odata.context'] as string) : '';
   if (/userRegistrationDetails/i.test(context)) return 'registration_details';
   if (/roleEligibilitySchedule/i.test(context)) return 'role_eligibility_schedules';
-  if (/roleAssignmentScheduleInstances/i.test(context)) return 'role_assignment_schedule_instances';
+  if (/roleAssignmentSchedule/i.test(context)) return 'role_assignment_schedule_instances';
   if (/roleAssignments/i.test(context)) return 'role_assignments';
   if (/#users/i.test(context)) return 'graph_users';
   if (!first || typeof first !== 'object') return null;
