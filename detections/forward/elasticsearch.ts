@@ -109,7 +109,7 @@ export function elasticsearchSink(spec: ElasticsearchSinkSpec, opts: { clientOpt
       return out;
     },
     async close() {
-      await client.close();
+      await client.close().catch(() => undefined);
     },
   };
 }
