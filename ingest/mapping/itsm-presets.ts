@@ -190,6 +190,7 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
       category: 'Campaign_Name',
       state: { from: 'Decision', map: { approve: 'decided', approved: 'decided', certify: 'decided', certified: 'decided', keep: 'decided', maintain: 'decided', revoke: 'decided', revoked: 'decided', remove: 'decided', removed: 'decided', deny: 'decided', denied: 'decided', reject: 'decided' }, default: 'pending' },
       subject_user: 'Subject_User',
+      requester: 'Reviewer', // the person asked to decide
       short_description: 'Entitlement',
       decision: { from: 'Decision', map: DECISION },
       decided_at: 'Decided_At',

@@ -149,7 +149,7 @@ describe('access reviews and self-service CSVs', () => {
   it('keeps decision, decision time, due time and remediation time', async () => {
     await loadItsmFile(store, join(FIX, 'access_reviews.csv'), { asOf: AS_OF });
     const by = Object.fromEntries((await records()).map((r) => [JSON.parse(r.attributes!).item_id, r]));
-    expect(by['ITEM-0001']).toMatchObject({ record_id: 'CMP-2026Q4/ITEM-0001', record_type: 'access_review', decision: 'approve', state: 'decided', subject_user: 'ana.silva@acme.example', category: 'Q4 privileged access review', related_record_id: 'CMP-2026Q4' });
+    expect(by['ITEM-0001']).toMatchObject({ record_id: 'CMP-2026Q4/ITEM-0001', record_type: 'access_review', decision: 'approve', state: 'decided', subject_user: 'ana.silva@acme.example', requester: 'rui.costa@acme.example', category: 'Q4 privileged access review', related_record_id: 'CMP-2026Q4' });
     expect(iso(by['ITEM-0001'].decided_at)).toBe('2026-11-05T10:00:00.000Z');
     expect(iso(by['ITEM-0001'].due_at)).toBe('2026-11-15T23:59:59.000Z');
     expect(by['ITEM-0002']).toMatchObject({ decision: 'revoke', short_description: 'Okta: Super Organization Administrator' });
