@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { ipv4ToNumber, ipv6ToBigInt, mappedIpv4 } from './ip-parse.js';
+import { ipv4ToNumber, ipv6Hex, mappedIpv4 } from './ip-parse.js';
 
 /**
  * IP → autonomous system, from the `@ip-location-db/asn` CSV ranges (RouteViews, the five RIRs and
@@ -19,8 +19,9 @@ interface V4Table {
   org: (string | null)[];
 }
 interface V6Table {
-  start: bigint[];
-  end: bigint[];
+  /** 32-digit hex of the address: fixed width, so text order is numeric order. */
+  start: string[];
+  end: string[];
   asn: Uint32Array;
   org: (string | null)[];
 }
@@ -44,18 +45,36 @@ function splitRow(line: string): [string, string, string, string | null] | null 
 }
 
 function loadV4(): V4Table {
-  const text = readFileSync(dataFile('asn-ipv4-num.csv'), 'utf8');
-  const lines = text.split('\n');
-  const t: V4Table = { start: new Uint32Array(lines.length), end: new Uint32Array(lines.length), asn: new Uint32Array(lines.length), org: [] };
+  const text = readFileSync(dataFile('asn-ipv4-num.csv'), 'latin1');
+  let cap = 1 << 19;
+  let t: V4Table = { start: new Uint32Array(cap), end: new Uint32Array(cap), asn: new Uint32Array(cap), org: [] };
   let n = 0;
-  for (const line of lines) {
-    const r = splitRow(line);
-    if (!r) continue;
-    t.start[n] = Number(r[0]);
-    t.end[n] = Number(r[1]);
-    t.asn[n] = Number(r[2]);
-    t.org.push(r[3]);
-    n++;
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    const a = text.indexOf(',', pos);
+    const b = a < 0 ? -1 : text.indexOf(',', a + 1);
+    const c = b < 0 ? -1 : text.indexOf(',', b + 1);
+    if (a > 0 && c > 0 && c < nl) {
+      if (n === cap) {
+        cap *= 2;
+        const grow = (x: Uint32Array) => {
+          const y = new Uint32Array(cap);
+          y.set(x);
+          return y;
+        };
+        t = { start: grow(t.start), end: grow(t.end), asn: grow(t.asn), org: t.org };
+      }
+      t.start[n] = +text.slice(pos, a);
+      t.end[n] = +text.slice(a + 1, b);
+      t.asn[n] = +text.slice(b + 1, c);
+      let org = text.slice(c + 1, nl);
+      if (org.charCodeAt(0) === 34) org = org.slice(1, -1).replace(/""/g, '"');
+      t.org.push(org ? Buffer.from(org, 'latin1').toString('utf8') : null);
+      n++;
+    }
+    pos = nl + 1;
   }
   return { start: t.start.subarray(0, n), end: t.end.subarray(0, n), asn: t.asn.subarray(0, n), org: t.org };
 }
@@ -67,8 +86,8 @@ function loadV6(): V6Table {
   for (const line of text.split('\n')) {
     const r = splitRow(line);
     if (!r) continue;
-    const s = ipv6ToBigInt(r[0]);
-    const e = ipv6ToBigInt(r[1]);
+    const s = ipv6Hex(r[0]);
+    const e = ipv6Hex(r[1]);
     if (s === null || e === null) continue;
     t.start.push(s);
     t.end.push(e);
@@ -79,7 +98,7 @@ function loadV6(): V6Table {
   return t;
 }
 
-function search<T extends number | bigint>(start: ArrayLike<T>, end: ArrayLike<T>, x: T): number {
+function search<T extends number | string>(start: ArrayLike<T>, end: ArrayLike<T>, x: T): number {
   let lo = 0;
   let hi = start.length - 1;
   while (lo <= hi) {
@@ -99,7 +118,7 @@ export function lookupAsn(ip: string): AsnInfo | null {
     const i = search(v4.start, v4.end, n4);
     return i < 0 ? null : { asn: v4.asn[i]!, org: v4.org[i] ?? null };
   }
-  const n6 = ipv6ToBigInt(ip);
+  const n6 = ipv6Hex(ip);
   if (n6 === null) return null;
   v6 ??= loadV6();
   const i = search(v6.start, v6.end, n6);

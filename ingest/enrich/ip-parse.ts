@@ -32,3 +32,23 @@ export function mappedIpv4(ip: string): string | null {
   const m = ip.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
   return m ? m[1]! : null;
 }
+
+/** IPv6 text → 32 hex digits (fixed width, so string order is numeric order), or null. */
+export function ipv6Hex(ip: string): string | null {
+  if (!isIPv6(ip)) return null;
+  let text = ip.split('%')[0]!;
+  const v4 = text.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
+  if (v4) {
+    const n = ipv4ToNumber(v4[2]!);
+    if (n === null) return null;
+    text = `${v4[1]}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  }
+  const dbl = text.indexOf('::');
+  const head = dbl < 0 ? text : text.slice(0, dbl);
+  const tail = dbl < 0 ? '' : text.slice(dbl + 2);
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = dbl < 0 ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  if (groups.length !== 8) return null;
+  return groups.map((g) => g.padStart(4, '0')).join('').toLowerCase();
+}

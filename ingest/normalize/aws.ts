@@ -104,7 +104,7 @@ export const awsNormalizer: Normalizer = {
     status_code: `coalesce(r."errorCode", ${verdict})`,
     actor_id: `coalesce(${ui}."onBehalfOf"."userId", ${ui}."principalId", ${ui}."arn")`,
     // assumed-role principalId is "<role id>:<session name>"; the session name is usually the person
-    actor_name: `coalesce(${ui}."userName", ${x('UserName')}, CASE WHEN ${ui}."type" = 'AssumedRole' THEN split_part(${ui}."principalId", ':', 2) END, CASE WHEN ${ui}."type" = 'Root' THEN 'root' END, ${ui}."arn")`,
+    actor_name: `coalesce(${ui}."userName", ${x('UserName')}, ${ui}."onBehalfOf"."userId", CASE WHEN ${ui}."type" = 'AssumedRole' THEN split_part(${ui}."principalId", ':', 2) END, CASE WHEN ${ui}."type" = 'Root' THEN 'root' END, ${ui}."arn")`,
     actor_type: `${ui}."type"`,
     target_user_id: `CASE WHEN ${rp('userName')} IS NOT NULL THEN ${rp('userName')} ELSE coalesce(${ui}."onBehalfOf"."userId", ${ui}."principalId") END`,
     target_user_name: `coalesce(${rp('userName')}, ${ui}."userName", ${x('UserName')}, CASE WHEN ${ui}."type" = 'AssumedRole' THEN split_part(${ui}."principalId", ':', 2) END, CASE WHEN ${ui}."type" = 'Root' THEN 'root' END)`,
@@ -122,9 +122,10 @@ export const awsNormalizer: Normalizer = {
     mfa_required: `CASE WHEN r."eventName" = 'ConsoleLogin' THEN ${x('MFAUsed')} = 'Yes' END`,
     mfa_satisfied: `CASE
       WHEN r."eventName" = 'ConsoleLogin' THEN ${x('MFAUsed')} = 'Yes'
-      WHEN r."eventName" = 'CredentialVerification' AND ${x('CredentialType')} <> 'PASSWORD' THEN lower(${verdict}) = 'success'
+      WHEN r."eventName" IN ('CredentialVerification', 'UserAuthentication') AND ${x('CredentialType')} IS NOT NULL THEN lower(${verdict}) = 'success' AND len(list_filter(string_split(${x('CredentialType')}, ','), c -> trim(c) <> 'PASSWORD')) > 0
       WHEN ${ui}."sessionContext"."attributes"."mfaAuthenticated" IS NOT NULL THEN ${ui}."sessionContext"."attributes"."mfaAuthenticated" = 'true' END`,
-    auth_methods: nonEmpty(`list_filter([${x('CredentialType')}, ${x('MfaType')}, CASE WHEN ${x('MFAUsed')} = 'Yes' AND ${x('MfaType')} IS NULL THEN 'mfa' END, CASE WHEN r."eventName" = 'ConsoleLogin' THEN 'password' END], v -> v IS NOT NULL)`),
+    // Identity Center CredentialType may list several ("PASSWORD,WEBAUTHN")
+    auth_methods: nonEmpty(`list_filter(list_concat(list_transform(string_split(coalesce(${x('CredentialType')}, ''), ','), c -> trim(c)), [${x('MfaType')}, CASE WHEN ${x('MFAUsed')} = 'Yes' AND ${x('MfaType')} IS NULL THEN 'mfa' END, CASE WHEN r."eventName" = 'ConsoleLogin' THEN 'password' END]), v -> v IS NOT NULL AND v <> '')`),
     // U2F / FIDO security keys and passkeys (MfaType "U2F MFA", Identity Center CredentialType "WEBAUTHN")
     phishing_resistant: `CASE WHEN ${mfaType} IS NOT NULL THEN ${mfaType} ILIKE '%u2f%' OR ${mfaType} ILIKE '%fido%' OR ${mfaType} ILIKE '%webauthn%' OR ${mfaType} ILIKE '%passkey%' WHEN ${x('MFAUsed')} = 'No' THEN false END`,
     privilege_name: `CASE WHEN m.event_class = 'privilege_change' THEN coalesce(${policy}, ${rp('permissionSetArn')}) END`,

@@ -40,9 +40,10 @@ export function compileNormalizer(n: Normalizer): CompiledNormalizer {
   const uid = n.each
     ? `CASE WHEN len(r."${n.each.list}") > 1 THEN r._uid || '#' || ${n.each.as}_i ELSE r._uid END`
     : 'r._uid';
+  // the batch's rows (one per list element with `each`), joined to the type table outside the lateral
   const from = n.each
-    ? `${table} r, LATERAL (SELECT unnest(r."${n.each.list}") AS ${n.each.as}, unnest(range(1, len(r."${n.each.list}") + 1)) AS ${n.each.as}_i)`
-    : `${table} r`;
+    ? `(SELECT r.*, u.${n.each.as}, u.${n.each.as}_i FROM ${table} r, LATERAL (SELECT unnest(r."${n.each.list}") AS ${n.each.as}, unnest(range(1, len(r."${n.each.list}") + 1)) AS ${n.each.as}_i) u WHERE r._batch = $1) r`
+    : `(SELECT * FROM ${table} WHERE _batch = $1) r`;
   const select: string[] = [];
   const push = (c: IdentityEventColumn, expr: string) => select.push(`(${expr})::${baseType(c)} AS ${c}`);
   push('event_uid', uid);
@@ -63,7 +64,7 @@ export function compileNormalizer(n: Normalizer): CompiledNormalizer {
     push(c, cols[c] ?? 'NULL');
   }
   const stageSql = (target: string) =>
-    `CREATE OR REPLACE TEMP TABLE ${target} AS SELECT ${select.join(',\n  ')}\nFROM ${from}\nLEFT JOIN ${typeValues(n)} ON m0.k = (${n.typeKey})\nWHERE r._batch = $1`.replace(
+    `CREATE OR REPLACE TEMP TABLE ${target} AS SELECT ${select.join(',\n  ')}\nFROM ${from}\nLEFT JOIN ${typeValues(n)} ON m0.k = (${n.typeKey})`.replace(
       /\bm\.(event_class|action|outcome)\b/g,
       'm0.$1',
     );

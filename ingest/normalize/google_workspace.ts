@@ -144,7 +144,7 @@ export const googleWorkspaceNormalizer: Normalizer = {
     consent_is_admin: `CASE WHEN m.event_class = 'consent_grant' THEN r."id"."applicationName" = 'admin' END`,
     consent_all_users: `CASE WHEN m.event_class = 'consent_grant' THEN r."id"."applicationName" = 'admin' END`,
     risk_level: `CASE WHEN m.action = 'risk_detected' OR coalesce(${pb('is_suspicious')}, false) THEN 'high' END`,
-    risk_reasons: `CASE WHEN m.action = 'risk_detected' OR coalesce(${pb('is_suspicious')}, false) THEN [e."name"] END`,
+    risk_reasons: `CASE WHEN m.action = 'risk_detected' THEN [e."name"] WHEN coalesce(${pb('is_suspicious')}, false) THEN ['is_suspicious'] END`,
   },
 };
 

@@ -181,8 +181,9 @@ const dd = (key: string) => `(r."debugContext"."debugData"->>${lit(key)})`;
 const firstTarget = (pred: string) => `list_filter(r."target", t -> ${pred})[1]`;
 const userTarget = firstTarget(`t."type" = 'User'`);
 const otherTarget = firstTarget(`t."type" IS DISTINCT FROM 'User'`);
-const appTarget = firstTarget(`t."type" IN ('AppInstance', 'PublicClientApp', 'Client', 'AppUser')`);
-const isUserActor = `r."actor"."type" = 'User'`;
+const appTarget = firstTarget(`t."type" IN ('AppInstance', 'PublicClientApp', 'Client')`);
+/** The actor is the subject of its own sign-in, MFA, session and consent events. */
+const isUserActor = `(r."actor"."type" = 'User' AND m.event_class IN ('authentication', 'mfa', 'session', 'consent_grant'))`;
 const et = `r."eventType"`;
 
 const methods = `list_distinct(list_filter([
