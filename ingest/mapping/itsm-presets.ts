@@ -3,12 +3,13 @@ import { FieldSpecSchema } from './column-mapping.js';
 
 /**
  * ITSM exports → `itsm_records`. `record_type` is one of request, incident, change, access_review,
- * self_service. Priorities and severities are stored as their number (`1 - Critical` → `1`, Jira
+ * self_service — and, for the two small registers an IAM team keeps beside its tickets,
+ * survey_response (stakeholder survey) and audit_finding (access audit findings). Priorities and severities are stored as their number (`1 - Critical` → `1`, Jira
  * Highest → `1`); channels lower-cased with `_` (`self-service` → `self_service`). What has no
  * column of its own goes to `attributes` (JSON), e.g. an SSO integration's `go_live_at` and an access
  * review item's `remediated_at` (both ISO-8601 text).
  */
-export const RECORD_TYPES = ['request', 'incident', 'change', 'access_review', 'self_service'] as const;
+export const RECORD_TYPES = ['request', 'incident', 'change', 'access_review', 'self_service', 'survey_response', 'audit_finding'] as const;
 
 export const ITSM_COLUMNS = [
   'record_id',
@@ -228,6 +229,38 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
   },
 };
 
+/** Extra ITSM-shaped registers: stakeholder survey responses and the access audit findings register. */
+ITSM_PRESETS.survey = {
+  name: 'survey',
+  fields: {
+    record_id: 'Response_ID',
+    record_type: { const: 'survey_response' },
+    category: { from: 'Respondent_Group', as: 'lower' },
+    opened_at: 'Submitted_At',
+    closed_at: 'Submitted_At',
+    updated_at: 'Submitted_At',
+  },
+  attributes: { score: 'Score', comment: 'Comment' },
+  required: ['opened_at'],
+};
+
+ITSM_PRESETS.audit_findings = {
+  name: 'audit_findings',
+  fields: {
+    record_id: 'Finding_ID',
+    record_type: { const: 'audit_finding' },
+    severity: 'Severity',
+    state: 'Status',
+    short_description: 'Title',
+    opened_at: 'Raised_At',
+    closed_at: 'Closed_At',
+    due_at: 'Due_At',
+    updated_at: { from: ['Raised_At', 'Closed_At'], pick: 'latest' },
+  },
+  attributes: { audit_name: 'Audit_Name' },
+  required: ['opened_at'],
+};
+
 /** Record type from a ServiceNow export's file name (`incident.json`), when the records do not say. */
 export function recordTypeFromName(name: string): string | null {
   const stem = name.toLowerCase().replace(/\.gz$/, '').replace(/\.(json|ndjson|jsonl|csv)$/, '');
@@ -241,6 +274,8 @@ export function detectItsmPreset(header: string[] | undefined, envelopeKey: stri
   const has = (k: string) => keys.includes(k);
   if (has('Campaign_ID') && has('Decision')) return 'access_reviews';
   if (has('Event_ID') && has('Occurred_At')) return 'self_service';
+  if (has('Response_ID') && has('Score')) return 'survey';
+  if (has('Finding_ID') && has('Raised_At')) return 'audit_findings';
   if (has('sys_id') || (has('number') && has('sys_updated_on'))) return 'servicenow';
   if (has('key') && has('fields')) return 'jira';
   return null;

@@ -17,6 +17,8 @@ async function demoDir(): Promise<string> {
   await cp(join(FIX, 'hris', 'workers.csv'), join(dir, 'hris', 'workers.csv'));
   await cp(join(FIX, 'itsm'), join(dir, 'itsm'), { recursive: true });
   await rm(join(dir, 'itsm', 'jira_search.json'));
+  await cp(join(FIX, 'itsm', 'survey'), join(dir, 'survey'), { recursive: true });
+  await cp(join(FIX, 'itsm', 'audit'), join(dir, 'audit'), { recursive: true });
   await writeFile(join(dir, 'labels.json'), JSON.stringify({ seed: 1, generated_at: '2026-11-25T06:30:00Z', window: {}, scenarios: [] }));
   return dir;
 }
@@ -35,8 +37,8 @@ describe('loadDemoNonEventData', () => {
     try {
       await migrate(db);
       const first = await loadDemoNonEventData({ db }, dir);
-      expect(first.tables).toEqual({ accounts: 14, auth_methods: 19, role_assignments: 13, hris_workers: 13, itsm_records: 18 });
-      expect(first.quarantined).toBe(6 + 5 + 5);
+      expect(first.tables).toEqual({ accounts: 14, auth_methods: 19, role_assignments: 13, hris_workers: 13, itsm_records: 24 });
+      expect(first.quarantined).toBe(6 + 5 + 5 + 1);
       expect(first.accounts).toBe(14);
       expect(first.load.received).toBe(first.load.stored + first.load.duplicates + first.load.quarantined + first.load.skipped);
       // regenerated demo data has new file times; the export time comes from the data, so nothing changes
@@ -46,7 +48,7 @@ describe('loadDemoNonEventData', () => {
       expect(second.tables).toEqual(first.tables);
       expect(second.load.stored).toBe(0);
       const q = await db.one<{ n: bigint }>('SELECT count(*) AS n FROM quarantine');
-      expect(Number(q!.n)).toBe(16);
+      expect(Number(q!.n)).toBe(17);
       const pending = await db.one<{ u: Date }>(`SELECT updated_at AS u FROM itsm_records WHERE record_id = 'CMP-2026Q4/ITEM-0004'`);
       expect(pending!.u.toISOString()).toBe('2026-11-25T06:00:00.000Z'); // the inventory snapshot time
     } finally {

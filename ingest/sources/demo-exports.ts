@@ -8,8 +8,8 @@ import { loadInventoryPath } from './inventory.js';
 import { loadItsmPath } from './itsm.js';
 
 /**
- * Loads the non-event part of a demo data folder: `inventory/`, `hris/`, `itsm/` (the layout of the
- * demo generator). A part that is absent is skipped. The export time used for records that carry
+ * Loads the non-event part of a demo data folder: `inventory/`, `hris/`, `itsm/`, and the survey and
+ * audit-findings registers in `survey/` and `audit/` (the layout of the demo generator). A part that is absent is skipped. The export time used for records that carry
  * no version time is the inventory snapshot time (or the labels' generation time), not the file
  * time, so that regenerating identical demo data and loading it again stores nothing new.
  */
@@ -46,7 +46,10 @@ export async function loadDemoNonEventData(store: EventStore | { db: DuckDb }, d
   let load = emptyResult();
   if (await exists(join(dir, 'inventory'))) load = addResults(load, await loadInventoryPath(store, join(dir, 'inventory')));
   if (await exists(join(dir, 'hris'))) load = addResults(load, await loadHrisPath(store, join(dir, 'hris'), { asOf }));
-  if (await exists(join(dir, 'itsm'))) load = addResults(load, await loadItsmPath(store, join(dir, 'itsm'), { asOf }));
+  // survey/ and audit/ are small ITSM-shaped registers (stakeholder survey, access audit findings)
+  for (const sub of ['itsm', 'survey', 'audit']) {
+    if (await exists(join(dir, sub))) load = addResults(load, await loadItsmPath(store, join(dir, sub), { asOf }));
+  }
   const tables = await tableCounts(db);
   return { ...tables, tables, load, quarantined: load.quarantined };
 }

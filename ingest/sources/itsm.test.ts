@@ -201,3 +201,30 @@ describe('access reviews and self-service CSVs', () => {
     await expect(loadItsmRecords(store, tickets, { mapping: { name: 'x', fields: { record_id: 'id', record_kind: 'type' } } })).rejects.toMatchObject({ code: 'config_invalid' });
   });
 });
+
+describe('survey and audit-findings registers', () => {
+  it('loads stakeholder survey responses with their score and group', async () => {
+    const r = await loadItsmFile(store, join(FIX, 'survey', 'stakeholder_csat.csv'));
+    expect(r).toMatchObject({ stored: 3, quarantined: 1 });
+    const rows = await records();
+    expect(rows.map((x) => [x.record_id, x.record_type, x.category, JSON.parse(x.attributes!).score])).toEqual([
+      ['SR-100001', 'survey_response', 'app_owner', '4'],
+      ['SR-100002', 'survey_response', 'helpdesk', '5'],
+      ['SR-100003', 'survey_response', 'it', '2'],
+    ]);
+    expect(JSON.parse(rows[1].attributes!).comment).toBe('Fast, friendly "SSO" onboarding');
+    const [q] = await quarantine();
+    expect([Number(q.line_no), q.reason]).toEqual([5, expect.stringMatching(/opened_at: required/)]);
+  });
+
+  it('loads the access audit findings register', async () => {
+    await loadItsmFile(store, join(FIX, 'audit', 'access_findings.csv'));
+    const rows = await records();
+    expect(rows.map((x) => [x.record_id, x.record_type, x.severity, x.state, iso(x.closed_at)])).toEqual([
+      ['AF-2026-011', 'audit_finding', 'Medium', 'Open', null],
+      ['AF-2026-012', 'audit_finding', 'Low', 'Closed', '2026-11-06T10:00:00.000Z'],
+      ['AF-2026-013', 'audit_finding', 'High', 'Open', null],
+    ]);
+    expect(iso(rows[1].updated_at)).toBe('2026-11-06T10:00:00.000Z');
+  });
+});

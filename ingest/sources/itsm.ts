@@ -22,7 +22,7 @@ import { asTimestamp } from '../mapping/values.js';
  * which incident and change exports are loaded does not matter.
  */
 export interface ItsmOptions {
-  /** A built-in mapping: `servicenow`, `jira`, `access_reviews`, `self_service`. Detected when omitted. */
+  /** A built-in mapping: `servicenow`, `jira`, `access_reviews`, `self_service`, `survey`, `audit_findings`. Detected when omitted. */
   preset?: string;
   /** A mapping from config (same format as the presets); wins over `preset`. */
   mapping?: unknown;
