@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { RULES_COMMANDS } from './commands/rules.js';
 import { ingestOkta, ingestEntra, ingestGoogleWorkspace, ingestAws } from './commands/ingest-source.js';
 import { configCheck } from './commands/config.js';
 import { detectCommand } from './commands/detect.js';
@@ -20,6 +21,7 @@ import { generateCommand } from './commands/generate.js';
  * longest prefix of the arguments.
  */
 export const COMMANDS: Command[] = [
+  ...RULES_COMMANDS,
   forwardCommand,
   ...alertsCommands,
   ingestOkta,
