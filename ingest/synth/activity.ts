@@ -13,6 +13,8 @@ import type { Person } from './population.js';
 import type { Rng } from './prng.js';
 import { DAY, HOUR, MINUTE, localTime } from './time.js';
 import { CA_POLICIES } from './vendors/entra.js';
+import { cloudTrail } from './vendors/cloudtrail.js';
+import { SCRIPT_UAS } from './devices.js';
 import { deviceUa, oktaEvent, oktaUserActor, oktaUserTarget } from './vendors/okta.js';
 
 export interface Trip {
@@ -196,10 +198,34 @@ export function routineDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number, trip
   if (p.inGoogle && !p.inOkta && rng.chance(0.4)) googleLogin(ctx, rng, p, start + 5 * MINUTE, base);
 }
 
+const IAM_CALLS: [string, boolean][] = [['GetRole', true], ['ListRoles', true], ['GetPolicy', true], ['ListAttachedRolePolicies', true], ['CreateRole', false], ['AttachRolePolicy', false], ['PutRolePolicy', false], ['TagRole', false], ['UpdateAssumeRolePolicy', false]];
+
+/** Terraform applying IAM changes with an access key: the few IAM API calls of the CloudTrail export. */
+function iamApiCalls(ctx: Ctx, rng: Rng, p: Person, dayStart: number, ip: IpInfo): void {
+  const acct = ctx.tenants.awsAccountId;
+  const keyRng = ctx.rng.fork(`aws-key/${p.login}`);
+  const principal = `AIDA${keyRng.base62(17).toUpperCase()}`;
+  const key = `AKIA${keyRng.base62(16).toUpperCase()}`;
+  const runAt = dayStart + rng.int(6, 20) * HOUR + rng.int(0, 3599) * 1000;
+  for (let i = 0; i < rng.int(2, 6); i++) {
+    const [name, readOnly] = rng.pick(IAM_CALLS);
+    const t = runAt + i * rng.int(1, 20) * 1000;
+    const roleName = `acme-${rng.pick(['app', 'etl', 'ci', 'lambda'])}-${rng.pick(['prod', 'staging'])}-role`;
+    ctx.sink.add('cloudtrail', t, cloudTrail(rng, {
+      t, accountId: acct, region: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: name, eventType: 'AwsApiCall', readOnly,
+      userIdentity: { type: 'IAMUser', principalId: principal, arn: `arn:aws:iam::${acct}:user/${p.login.split('@')[0]}`, accountId: acct, accessKeyId: key, userName: p.login.split('@')[0] },
+      sourceIp: ip.ip, userAgent: SCRIPT_UAS.terraform,
+      requestParameters: name === 'ListRoles' ? { maxItems: 100 } : name.includes('Policy') && name !== 'GetPolicy' ? { roleName, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } : name === 'GetPolicy' ? { policyArn: `arn:aws:iam::${acct}:policy/acme-boundary` } : { roleName },
+      responseElements: name === 'CreateRole' ? { role: { path: '/', roleName, roleId: `AROA${rng.base62(17).toUpperCase()}`, arn: `arn:aws:iam::${acct}:role/${roleName}`, createDate: new Date(t).toUTCString() } } : null,
+    }), 'us-east-1');
+  }
+}
+
 /** Service accounts: scripted sign-ins around the clock from the cloud egress, no MFA. */
 function serviceDay(ctx: Ctx, rng: Rng, p: Person, dayStart: number): void {
   const r = ctx.rng.fork(`svc-ip/${p.login}`);
   const ip = networkIp(r, 'aws_us_east_1', 'cloud');
+  if (p.login.startsWith('svc-terraform@')) iamApiCalls(ctx, rng, p, dayStart, ip);
   const runs = rng.int(2, 5);
   for (let i = 0; i < runs; i++) {
     const t = dayStart + rng.int(0, 23) * HOUR + rng.int(0, 3599) * 1000;

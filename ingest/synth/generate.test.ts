@@ -113,6 +113,8 @@ describe('files follow the demo data contract', () => {
   it('CloudTrail files', () => {
     check(S.cloudTrailRecord, main.cloudtrail, 'cloudtrail');
     expect(main.cloudtrail.some((r) => r.eventName === 'ConsoleLogin' && r.responseElements.ConsoleLogin === 'Success')).toBe(true);
+    expect(main.cloudtrail.some((r) => r.eventSource === 'sso.amazonaws.com' && r.eventName === 'Federate')).toBe(true);
+    expect(main.cloudtrail.some((r) => r.eventSource === 'iam.amazonaws.com' && r.userIdentity.type === 'IAMUser' && !r.readOnly)).toBe(true);
   });
   it('inventory snapshots', () => {
     check(S.oktaUser, main.inventory.oktaUsers, 'okta_users');

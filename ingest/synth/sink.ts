@@ -21,7 +21,8 @@ export const STREAM_FILES: Record<StreamKey, string> = {
 interface Pending {
   t: number;
   seq: number;
-  obj: unknown;
+  /** The event serialised at once: object trees die young, only compact strings wait for the flush. */
+  line: string;
   /** CloudTrail only: the region whose log file gets the record. */
   region?: string;
 }
@@ -65,7 +66,7 @@ export class EventSink {
       list = [];
       this.pending.set(stream, list);
     }
-    list.push({ t, seq: this.seq++, obj, region });
+    list.push({ t, seq: this.seq++, line: JSON.stringify(obj), region });
     return true;
   }
 
@@ -91,7 +92,7 @@ export class EventSink {
     }
     let buf = '';
     for (const p of items) {
-      buf += `${JSON.stringify(p.obj)}\n`;
+      buf += `${p.line}\n`;
       if (buf.length > 1 << 20) {
         await w.write(buf);
         buf = '';
@@ -116,14 +117,14 @@ export class EventSink {
       const [region, day] = key.split('|');
       const rel = `${STREAM_FILES.cloudtrail}/${this.awsAccountId}_CloudTrail_${region}_${day}.json.gz`;
       const recs = groups.get(key)!;
-      const body = `{"Records":[${recs.map((p) => JSON.stringify(p.obj)).join(',')}]}`;
+      const body = `{"Records":[${recs.map((p) => p.line).join(',')}]}`;
       const file = path.join(this.outDir, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       // An existing file for the same region/day (events late in the buffer) is extended by rewriting.
       let all = body;
       if (this.files.has(rel)) {
         const prev = JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8')) as { Records: unknown[] };
-        all = JSON.stringify({ Records: [...prev.Records, ...recs.map((p) => p.obj)] });
+        all = JSON.stringify({ Records: [...prev.Records, ...recs.map((p) => JSON.parse(p.line) as unknown)] });
       }
       fs.writeFileSync(file, zlib.gzipSync(all, { level: 6 }));
       this.files.add(rel);
