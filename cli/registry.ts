@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 import { RULES_COMMANDS } from './commands/rules.js';
 import { ingestOkta, ingestEntra, ingestGoogleWorkspace, ingestAws } from './commands/ingest-source.js';
 import { configCheck } from './commands/config.js';
+import { runCommand } from './commands/run.js';
 import { detectCommand } from './commands/detect.js';
 import { evalCommand } from './commands/eval.js';
 import { rulesBacktest } from './commands/backtest.js';
@@ -30,6 +31,7 @@ export const COMMANDS: Command[] = [
   ingestAws,
   ingestFile,
   configCheck,
+  runCommand,
   detectCommand,
   evalCommand,
   rulesBacktest,

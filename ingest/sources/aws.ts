@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { IdtrailError } from '../../lib/errors.js';
 import type { Checkpoint } from '../../store/event-store.js';
-import { emptyCounters, SeenIds, type Page, type PullRequest, type Source } from './source.js';
+import { emptyCounters, SeenIds, wantsFeed, type Page, type PullRequest, type Source } from './source.js';
 
 /**
  * AWS sign-in events from CloudTrail log files: a local folder, or a copy of the S3 delivery tree
@@ -84,6 +84,7 @@ export class AwsCloudTrailSource implements Source {
   }
 
   async *pull(req: PullRequest): AsyncIterable<Page> {
+    if (!wantsFeed(req, AWS_FEED)) return;
     const cp = req.checkpoints[AWS_FEED] ?? null;
     const cursor = cp?.cursor ?? null;
     const lookback = this.opts.lookbackMs ?? 60 * 60_000;

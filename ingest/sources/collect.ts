@@ -32,6 +32,8 @@ export interface CollectOptions {
   since: Date;
   until?: Date;
   signal?: AbortSignal;
+  /** Only these feeds (default: all). */
+  feeds?: readonly string[];
   log?: Logger;
   onPage?(page: Page, stats: CollectStats): void;
 }
@@ -65,7 +67,7 @@ export async function collect(source: Source, store: EventStore, opts: CollectOp
     stats.watermarks[feed] = checkpoints[feed]?.watermark ?? null;
   }
   try {
-    for await (const page of source.pull({ since: opts.since, until: opts.until, checkpoints, signal: opts.signal })) {
+    for await (const page of source.pull({ since: opts.since, until: opts.until, checkpoints, signal: opts.signal, feeds: opts.feeds })) {
       stats.pages++;
       stats.requests += page.counters.requests;
       stats.retries += page.counters.retries;

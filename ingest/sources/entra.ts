@@ -3,7 +3,7 @@ import { clientAssertion, TokenEndpointAuth, type AuthProvider } from './auth.js
 import { HttpClient, retryAfterPolicy, safeUrl, type HttpSettings } from './http.js';
 import { WindowLimiter } from './limiter.js';
 import { queryString } from './link.js';
-import { emptyCounters, type Page, type PullRequest, type Source } from './source.js';
+import { emptyCounters, wantsFeed, type Page, type PullRequest, type Source } from './source.js';
 import { StopRequested } from './wait.js';
 import { pullWindow, type WindowFeed } from './window.js';
 
@@ -137,9 +137,10 @@ export class EntraSource implements Source {
     try {
       for (const s of this.streams) {
         if (req.signal?.aborted) return;
+        if (!wantsFeed(req, s)) continue;
         yield* pullWindow(this.streamFeed(s), req, client);
       }
-      if (this.opts.inventory && !req.signal?.aborted) yield* this.pullInventory(client, req.signal);
+      if (this.opts.inventory && wantsFeed(req, ENTRA_INVENTORY_FEED) && !req.signal?.aborted) yield* this.pullInventory(client, req.signal);
     } catch (err) {
       if (err instanceof StopRequested) return;
       throw err;

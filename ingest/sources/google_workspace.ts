@@ -4,7 +4,7 @@ import { registerSecret } from '../../lib/log.js';
 import { importRsaKey, TokenEndpointAuth, type AuthProvider } from './auth.js';
 import { HttpClient, retryAfterPolicy, type HttpSettings } from './http.js';
 import { queryString } from './link.js';
-import type { Page, PullRequest, Source } from './source.js';
+import { wantsFeed, type Page, type PullRequest, type Source } from './source.js';
 import { StopRequested } from './wait.js';
 import { pullWindow, type WindowFeed } from './window.js';
 
@@ -96,6 +96,7 @@ export class GoogleWorkspaceSource implements Source {
     try {
       for (const app of this.feeds as GoogleApplication[]) {
         if (req.signal?.aborted) return;
+        if (!wantsFeed(req, app)) continue;
         yield* pullWindow(this.feed(app), req, client);
       }
     } catch (err) {

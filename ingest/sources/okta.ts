@@ -4,7 +4,7 @@ import type { AuthProvider } from './auth.js';
 import { HttpClient, safeUrl, type HttpSettings, type RateLimitPolicy } from './http.js';
 import { parseLinks, queryString } from './link.js';
 import type { InventoryKind } from '../mapping/inventory-kinds.js';
-import { emptyCounters, maxIso, SeenIds, type Page, type PullRequest, type Source } from './source.js';
+import { emptyCounters, maxIso, SeenIds, wantsFeed, type Page, type PullRequest, type Source } from './source.js';
 import { StopRequested } from './wait.js';
 
 /**
@@ -92,8 +92,8 @@ export class OktaSource implements Source {
   async *pull(req: PullRequest): AsyncIterable<Page> {
     const client = this.client(req.signal);
     try {
-      yield* this.pullLogs(req, client);
-      if (this.opts.inventory && !req.signal?.aborted) yield* this.pullInventory(client);
+      if (wantsFeed(req, OKTA_LOG_FEED)) yield* this.pullLogs(req, client);
+      if (this.opts.inventory && wantsFeed(req, OKTA_INVENTORY_FEED) && !req.signal?.aborted) yield* this.pullInventory(client, req.signal);
     } catch (err) {
       if (err instanceof StopRequested) return;
       throw err;
@@ -146,7 +146,7 @@ export class OktaSource implements Source {
   }
 
   /** Users (status, lastLogin), their factors, and the admin roles of users that hold one. */
-  private async *pullInventory(client: HttpClient): AsyncIterable<Page> {
+  private async *pullInventory(client: HttpClient, signal?: AbortSignal): AsyncIterable<Page> {
     const snapshotAt = new Date();
     const page = (inventory: InventoryKind, origin: string, items: unknown[], counters = emptyCounters(), userId?: string): Page => ({
       kind: 'inventory',
@@ -161,6 +161,7 @@ export class OktaSource implements Source {
     const users: Array<{ id: string; profile?: { login?: string } }> = [];
     let url: string | undefined = `${this.base}/api/v1/users?limit=200`;
     while (url) {
+      if (signal?.aborted) return;
       const counters = emptyCounters();
       const res: { body: unknown; headers: Headers } = await client.getJson(url, counters);
       const list = Array.isArray(res.body) ? (res.body as Array<{ id: string }>) : [];
@@ -170,6 +171,7 @@ export class OktaSource implements Source {
       url = next && list.length > 0 ? next : undefined;
     }
     for (const user of users) {
+      if (signal?.aborted) return;
       const url2 = `${this.base}/api/v1/users/${encodeURIComponent(user.id)}/factors`;
       const counters = emptyCounters();
       const res = await client.getJson<unknown[]>(url2, counters);
@@ -188,6 +190,7 @@ export class OktaSource implements Source {
       assignees = next && value.length > 0 ? next : undefined;
     }
     for (const id of admins) {
+      if (signal?.aborted) return;
       const url3 = `${this.base}/api/v1/users/${encodeURIComponent(id)}/roles`;
       const counters = emptyCounters();
       const res = await client.getJson<unknown[]>(url3, counters);

@@ -18,6 +18,8 @@ export interface PullRequest {
   until?: Date;
   /** Last committed checkpoint of each feed (by feed name); absent or null = first pull. */
   checkpoints: Record<string, Checkpoint | null | undefined>;
+  /** Pull only these feeds (e.g. the inventory on its own schedule); absent = every feed. */
+  feeds?: readonly string[];
   /**
    * Stop request. A source never interrupts a response it is reading: it finishes the current page,
    * yields it (the caller commits it) and then stops. Waits (backoff, rate limits) end at once.
@@ -72,6 +74,10 @@ export interface Source {
   /** Feed names, in pull order (checkpoint keys). */
   readonly feeds: readonly string[];
   pull(req: PullRequest): AsyncIterable<Page>;
+}
+
+export function wantsFeed(req: PullRequest, feed: string): boolean {
+  return !req.feeds || req.feeds.includes(feed);
 }
 
 export function emptyCounters(): PageCounters {
