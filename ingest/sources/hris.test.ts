@@ -109,6 +109,8 @@ describe('Workday worker history CSV (BOM, CRLF, quoted fields)', () => {
       await expect(loadHrisFile(store, join(dir, 'other.csv'), { preset: 'workday' })).rejects.toThrow(/Employee_ID or Worker_ID.*header lacks/);
       await expect(loadHrisFile(store, join(dir, 'other.csv'))).rejects.toThrow(/cannot tell which HRIS export/);
       await expect(loadHrisFile(store, join(dir, 'other.csv'), { preset: 'peoplesoft' })).rejects.toThrow(/unknown HRIS preset "peoplesoft"/);
+      await writeFile(join(dir, 'empty.json'), '');
+      expect(await loadHrisFile(store, join(dir, 'empty.json'))).toMatchObject({ received: 0, stored: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

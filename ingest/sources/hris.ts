@@ -63,6 +63,8 @@ function asOfText(v: string | Date | undefined): string | null {
 }
 
 async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadRecord[]; header?: string[]; envelopeKey?: string }, origin: string, opts: HrisOptions): Promise<LoadResult> {
+  // An empty export (no header, no records) is nothing to load, whatever its system.
+  if (read.records.length === 0 && read.bad.length === 0 && opts.mapping === undefined && !opts.preset && !read.header) return emptyResult();
   const mapping = chooseMapping(opts, detectHrisPreset(read.header, read.envelopeKey, read.records[0]?.value), origin);
   const missing = read.header ? requiredColumnsMissing(mapping, read.header) : [];
   if (missing.length > 0) {

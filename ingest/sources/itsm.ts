@@ -68,6 +68,8 @@ function asOfText(v: string | Date | undefined): string | null {
 }
 
 async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadRecord[]; header?: string[]; envelopeKey?: string }, origin: string, opts: ItsmOptions): Promise<LoadResult> {
+  // An empty export (no header, no records) is nothing to load, whatever its system.
+  if (read.records.length === 0 && read.bad.length === 0 && opts.mapping === undefined && !opts.preset && !read.header) return emptyResult();
   const mapping = chooseMapping(opts, detectItsmPreset(read.header, read.envelopeKey, read.records[0]?.value), origin);
   const source = opts.sourceName ?? mapping.name;
   const recordType = opts.recordType ?? recordTypeFromName(basename(origin)) ?? undefined;
