@@ -181,17 +181,15 @@ function accessQuery(p: Pipeline, stream: RawStream, a: Access, q: (f: EsField) 
     );
   }
   if (a.valueMap) {
-    if (t.kind !== 'string' || t.op !== 'eq' || hasWildcards(t.value)) throw new EsUnsupported('a mapped value (e.g. Status from errorCode) supports only equality in Elasticsearch');
-    const want = plainText(t.value).toLowerCase();
-    const keys = Object.entries(a.valueMap.map)
-      .filter(([, to]) => to.toLowerCase() === want)
-      .map(([k]) => k);
+    // a mapped value (Status from errorCode): the test holds for a known set of source values
+    if (t.kind === 'null' || t.kind === 'exists' || t.kind === 'fieldref') throw new EsUnsupported(`${t.kind} on a mapped value is not generated for Elasticsearch`);
+    const vm = a.valueMap;
+    const keys = Object.keys(vm.map);
+    const hit = keys.filter((k) => testText(t, vm.map[k]!));
+    const miss = keys.filter((k) => !testText(t, vm.map[k]!));
     const fields = accessFields(p, stream, a);
-    if (a.valueMap.otherwise.toLowerCase() === want) {
-      const others = Object.keys(a.valueMap.map);
-      return or(fields.map((f) => and([{ exists: { field: f.name } }, not({ terms: { [f.name]: others } })])));
-    }
-    return keys.length ? or(fields.map((f) => ({ terms: { [f.name]: keys } }))) : MATCH_NONE;
+    if (testText(t, vm.otherwise)) return or(fields.map((f) => and([{ exists: { field: f.name } }, ...(miss.length ? [not({ terms: { [f.name]: miss } })] : [])])));
+    return hit.length ? or(fields.map((f) => ({ terms: { [f.name]: hit } }))) : MATCH_NONE;
   }
   return or(accessFields(p, stream, a).map(q));
 }

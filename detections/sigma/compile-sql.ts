@@ -84,7 +84,8 @@ function jwalk(l: string, path: string[]): string {
 
 function bodyJson(stream: RawStream): string {
   if (!stream.body) return '_json';
-  return `list_transform([_json], lambda j: (${stream.body}))[1]`;
+  // the registry's body expression reads `j` (the record) and `k` (its top-level keys)
+  return `list_transform([_json], lambda j: list_transform([json_keys(j)], lambda k: (${stream.body}))[1])[1]`;
 }
 
 // ---- typed mode ---------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ export const PIPELINES: Pipeline[] = [
     time: ['timestamp'],
     logsources: [{ product: 'gcp', service: 'gcp.audit' }],
     stream: 'gcp_audit',
-    body: (j) => (isObj(j) && isObj(j.data) && 'protoPayload' in j.data ? j.data : j),
+    body: (j) => (isObj(j) && !('protoPayload' in j) && isObj(j.data) && 'protoPayload' in j.data ? j.data : j),
     bodyUnder: ['data'],
     prefixes: {
       'data.': (rest) => [{ kind: 'path', scope: 'body', path: rest }],

@@ -21,7 +21,7 @@ export async function loadRawRecords(db: DuckDb, stream: RawStream, records: unk
     uids.push(uid);
     await db.run(
       `INSERT INTO ${table} SELECT $1, $2, coalesce(CAST((${stream.nativeId}) AS VARCHAR), $1), (${stream.eventTime}), now()::TIMESTAMP, $3, j, ${typedSelect(stream)}
-       FROM (SELECT j, json_transform(${bodyExpr(stream)}, ${transformSpec(stream)}) AS t FROM (SELECT CAST($4 AS JSON) AS j))`,
+       FROM (SELECT j, k, b, json_transform(b, ${transformSpec(stream)}) AS t FROM (SELECT j, k, (${bodyExpr(stream)}) AS b FROM (SELECT j, json_keys(j) AS k FROM (SELECT CAST($4 AS JSON) AS j))))`,
       [uid, opts.tenant ?? 'test', opts.batch ?? 1, JSON.stringify(records[i])],
     );
   }
