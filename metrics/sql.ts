@@ -46,12 +46,20 @@ export function itsmPresent(kind: ItsmKind, extra = ''): string {
 export const IAM_CATEGORIES = ['identity', 'iam', 'access', 'identity_access', 'identity and access', 'authentication', 'sso'];
 
 /**
- * The latest inventory snapshot at or before the window end, per source and tenant (each IdP is
- * collected on its own schedule, so "latest" is per source).
+ * Inventory read late: a snapshot taken up to this many days after a window ends still describes
+ * that window when none was taken before its end (the Monday report reads the inventory collected
+ * that morning for the week before).
+ */
+export const SNAPSHOT_GRACE_DAYS = 7;
+
+/**
+ * The inventory snapshot that describes the window end, per source and tenant (each IdP is
+ * collected on its own schedule): the latest one taken before the end; when there is none, the
+ * first one taken in the SNAPSHOT_GRACE_DAYS after it.
  */
 export function latestSnapshot(table: 'accounts' | 'auth_methods' | 'role_assignments'): string {
-  return `SELECT * FROM ${table} WHERE snapshot_at < ${END}
-  QUALIFY snapshot_at = max(snapshot_at) OVER (PARTITION BY source, tenant_id)`;
+  return `SELECT * FROM ${table} WHERE snapshot_at < ${END} + INTERVAL ${SNAPSHOT_GRACE_DAYS} DAY
+  QUALIFY snapshot_at = coalesce(max(snapshot_at) FILTER (WHERE snapshot_at < ${END}) OVER (PARTITION BY source, tenant_id), min(snapshot_at) OVER (PARTITION BY source, tenant_id))`;
 }
 
 /** Successful and failed sign-in attempts (the normalized `logon` action). */

@@ -38,6 +38,6 @@ SELECT CASE WHEN count(*) FILTER (WHERE status <> 'pending') = 0 THEN NULL
   ${jsonDetails(`{late: count(*) FILTER (WHERE status = 'late'), overdue: count(*) FILTER (WHERE status = 'overdue'), pending: count(*) FILTER (WHERE status = 'pending')}`)} AS details
 FROM judged`,
   evidenceSql: `WITH ${base}
-SELECT record_id, campaign, requester AS reviewer, subject_user, short_description AS entitlement, decision, decided_at, due_at, status
+SELECT record_id, campaign, coalesce(json_extract_string(attributes, '$.reviewer'), requester) AS reviewer, subject_user, short_description AS entitlement, decision, decided_at, due_at, status
 FROM judged WHERE status <> 'on_time' ORDER BY status, due_at, record_id`,
 };

@@ -16,7 +16,7 @@ export const REVOKE_DECISIONS = ['revoke', 'revoked', 'remove', 'removed', 'deny
  * - Value = P90 (nearest rank); numerator = removed within 10 business days.
  */
 const base = `decisions AS (
-  SELECT record_id, requester AS reviewer, subject_user, decided_at,
+  SELECT record_id, coalesce(json_extract_string(attributes, '$.reviewer'), requester) AS reviewer, subject_user, decided_at,
     lower(coalesce(json_extract_string(attributes, '$.entitlement'), short_description)) AS entitlement,
     coalesce(TRY_CAST(json_extract_string(attributes, '$.remediated_at') AS TIMESTAMP), resolved_at) AS export_removed_at
   FROM (${itsmCurrent('access_review')})

@@ -48,9 +48,9 @@ export const dormant_privileged_accounts: KpiDefinition = {
       sql: `SELECT (EXISTS (SELECT 1 FROM accounts) OR EXISTS (SELECT 1 FROM identity_events WHERE ${SIGNIN})) AS present`,
     },
   ],
-  emptyNeed: 'role_assignments:privileged holders before window end',
+  emptyNeed: 'role_assignments:privileged holders at window end',
   calculation:
-    'Enabled, non-break-glass accounts holding a privileged role assignment (any kind) in force at the latest role snapshot before the window end. Last successful sign-in = later of accounts.last_success_signin_at and the last successful sign-in event; never signed in = dated from creation. Value = accounts idle for more than 30 days at the window end (or now while open); details.over_60 = idle more than 60 days.',
+    'Enabled, non-break-glass accounts holding a privileged role assignment (any kind) in force at the role snapshot at the window end (the latest before it, else the first in the 7 days after). Last successful sign-in = later of accounts.last_success_signin_at and the last successful sign-in event; never signed in = dated from creation. Value = accounts idle for more than 30 days at the window end (or now while open); details.over_60 = idle more than 60 days.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN (SELECT count(*) FROM ra) = 0 THEN NULL ELSE CAST(count(*) FILTER (WHERE idle_days > CAST($dormant_days AS DOUBLE)) AS DOUBLE) END AS value,
   CAST(count(*) FILTER (WHERE idle_days > CAST($dormant_days AS DOUBLE)) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,

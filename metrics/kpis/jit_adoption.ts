@@ -7,8 +7,8 @@ import type { KpiDefinition } from '../types.js';
  * seen both as an event and as an activated assignment count once:
  * - JIT pairs: an activation in the window — a successful `role_activate` event, or an `activated`
  *   privileged assignment instance in any role snapshot whose active interval overlaps the window.
- * - Standing pairs: a `permanent` privileged assignment in force at the latest role snapshot before
- *   the window end; break-glass accounts excluded (standing by design).
+ * - Standing pairs: a `permanent` privileged assignment in force at the role snapshot of the window
+ *   end (`latestSnapshot`); break-glass accounts excluded (standing by design).
  * - A pair both standing and activated counts as standing.
  * Value = JIT pairs / (JIT ∪ standing pairs).
  */
@@ -61,7 +61,7 @@ export const jit_adoption: KpiDefinition = {
   ],
   emptyNeed: 'role_assignments:privileged pairs in window',
   calculation:
-    'Unit = (account, privileged role) pair. JIT pairs: a successful role_activate event in the window, or an activated privileged assignment instance (any snapshot) active during the window. Standing pairs: permanent privileged assignments in force at the latest snapshot before the window end, break-glass excluded; a pair that is both counts as standing. Value = JIT pairs / all pairs.',
+    'Unit = (account, privileged role) pair. JIT pairs: a successful role_activate event in the window, or an activated privileged assignment instance (any snapshot) active during the window. Standing pairs: permanent privileged assignments in force at the latest snapshot at the window end (the latest before it, else the first in the 7 days after), break-glass excluded; a pair that is both counts as standing. Value = JIT pairs / all pairs.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE mode = 'jit') / count(*) END AS value,
   CAST(count(*) FILTER (WHERE mode = 'jit') AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,

@@ -2,14 +2,15 @@ import { END, SIGNIN, SIGNIN_USER_KEYS, START, accountKeys, jsonDetails, latestS
 import type { KpiDefinition } from '../types.js';
 
 /**
- * Methods that are not a second factor: the password itself, security questions, and email
- * (in Entra email is registered for self-service password reset only and cannot satisfy MFA).
+ * Methods that are not a second factor: the password itself, security questions, email (in Entra
+ * email is registered for self-service password reset only and cannot satisfy MFA), and a
+ * temporary access pass (a time-limited onboarding code, not an enrolment).
  */
-export const NON_MFA_METHODS = ['password', 'email', 'security_question', 'securityquestion', 'question'];
+export const NON_MFA_METHODS = ['password', 'email', 'security_question', 'securityquestion', 'question', 'temporary_access_pass'];
 
 /**
- * Share of active human accounts enrolled in and enforced for MFA, at the latest inventory
- * snapshot before the window end (per source and tenant).
+ * Share of active human accounts enrolled in and enforced for MFA, at the inventory snapshot of
+ * the window end (per source and tenant: the latest before it, else the first in the 7 days after).
  * - Population: enabled accounts that are not service accounts, not break-glass accounts and not
  *   guests (user_type Guest): the workforce. Counted per account (a person with an Okta and an
  *   Entra account is two accounts; each must be covered).
@@ -55,9 +56,9 @@ export const mfa_coverage: KpiDefinition = {
     { id: 'accounts', sql: `SELECT EXISTS (SELECT 1 FROM accounts) AS present` },
     { id: 'auth_methods', sql: `SELECT EXISTS (SELECT 1 FROM auth_methods) AS present` },
   ],
-  emptyNeed: 'accounts:active human accounts before window end',
+  emptyNeed: 'accounts:active human accounts at window end',
   calculation:
-    'At the latest accounts and auth_methods snapshots before the window end (per source and tenant): active human accounts = enabled, not service, not break-glass, not guest (per account, not per person). Covered = at least one registered method other than password, email or security question, and not contradicted by sign-ins: an account whose successful interactive sign-ins in the window that report MFA all report it not satisfied is not enforced. Value = covered / active human accounts.',
+    'At the accounts and auth_methods snapshots at the window end (the latest before it, else the first in the 7 days after) (per source and tenant): active human accounts = enabled, not service, not break-glass, not guest (per account, not per person). Covered = at least one registered method other than password, email or security question, and not contradicted by sign-ins: an account whose successful interactive sign-ins in the window that report MFA all report it not satisfied is not enforced. Value = covered / active human accounts.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE status = 'covered') / count(*) END AS value,
   CAST(count(*) FILTER (WHERE status = 'covered') AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,

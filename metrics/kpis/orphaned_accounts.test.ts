@@ -33,4 +33,11 @@ it('orphaned_accounts: enabled accounts with no HR record and no owner', async (
   expect(r.met).toBe(false);
   const ev = await evidenceRows(db, 'orphaned_accounts', '2026-11', { now: new Date('2027-01-01T00:00:00Z') });
   expect(ev.rows.map((x) => x.account_id)).toEqual(['a4', 'g2', 's2', 'o2']);
+  // W46 (9–15 Nov): Entra's latest snapshot before its end is 1 Oct (a6, no HR record); Okta has none
+  // before, and its 18 Nov snapshot, 2 days after the week, describes it → a6 and o2 of a6, o1, o2.
+  const w46 = await kpi(db, 'orphaned_accounts', '2026-W46');
+  expect([w46.value, w46.denominator]).toEqual([2, 3]);
+  // W44 (26 Oct–1 Nov): the Okta snapshot is 17 days later, too late to describe it → Entra's a6 only.
+  const w44 = await kpi(db, 'orphaned_accounts', '2026-W44');
+  expect([w44.value, w44.denominator]).toEqual([1, 1]);
 });

@@ -34,9 +34,9 @@ export const orphaned_accounts: KpiDefinition = {
     { id: 'accounts', sql: `SELECT EXISTS (SELECT 1 FROM accounts) AS present` },
     { id: 'hris_workers', sql: `SELECT EXISTS (SELECT 1 FROM hris_workers) AS present` },
   ],
-  emptyNeed: 'accounts:snapshot before window end',
+  emptyNeed: 'accounts:snapshot at window end',
   calculation:
-    'At the latest accounts snapshot before the window end (per source and tenant): enabled accounts with no HR record (no worker version with the same employee id, or a work email equal to the account email or login), excluding service, break-glass and guest accounts that have an owner. Value = their count; denominator = enabled accounts.',
+    'At the accounts snapshot at the window end (the latest before it, else the first in the 7 days after) (per source and tenant): enabled accounts with no HR record (no worker version with the same employee id, or a work email equal to the account email or login), excluding service, break-glass and guest accounts that have an owner. Value = their count; denominator = enabled accounts.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN (SELECT count(*) FROM acc) = 0 THEN NULL ELSE CAST(count(*) FILTER (WHERE orphaned) AS DOUBLE) END AS value,
   CAST(count(*) FILTER (WHERE orphaned) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,

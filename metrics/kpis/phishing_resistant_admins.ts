@@ -5,7 +5,7 @@ import type { KpiDefinition } from '../types.js';
  * Share of privileged users using phishing-resistant MFA (FIDO2 security keys, passkeys, Windows
  * Hello for Business, certificate-based authentication).
  * - Privileged users: accounts holding a privileged role assignment of any kind (permanent,
- *   eligible, activated) that is in force at the latest role snapshot before the window end,
+ *   eligible, activated) in force at the role snapshot of the window end (`latestSnapshot`),
  *   excluding service accounts and disabled accounts. Counted per account.
  * - Using: a phishing-resistant method registered in the latest auth_methods snapshot, or a
  *   successful sign-in in the window whose methods were phishing-resistant.
@@ -50,9 +50,9 @@ export const phishing_resistant_admins: KpiDefinition = {
       sql: `SELECT (EXISTS (SELECT 1 FROM auth_methods) OR EXISTS (SELECT 1 FROM identity_events WHERE ${SIGNIN} AND phishing_resistant IS NOT NULL)) AS present`,
     },
   ],
-  emptyNeed: 'role_assignments:privileged holders before window end',
+  emptyNeed: 'role_assignments:privileged holders at window end',
   calculation:
-    'Privileged users = enabled, non-service accounts holding a privileged role assignment (permanent, eligible or activated) in force at the latest role_assignments snapshot before the window end (per account). Phishing-resistant = a phishing-resistant method (FIDO2, passkey, Windows Hello, certificate) in the latest auth_methods snapshot, or a successful phishing-resistant sign-in in the window. Value = phishing-resistant / privileged users.',
+    'Privileged users = enabled, non-service accounts holding a privileged role assignment (permanent, eligible or activated) in force at the role_assignments snapshot at the window end (the latest before it, else the first in the 7 days after) (per account). Phishing-resistant = a phishing-resistant method (FIDO2, passkey, Windows Hello, certificate) in the latest auth_methods snapshot, or a successful phishing-resistant sign-in in the window. Value = phishing-resistant / privileged users.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE phishing_resistant) / count(*) END AS value,
   CAST(count(*) FILTER (WHERE phishing_resistant) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,

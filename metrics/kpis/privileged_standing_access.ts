@@ -2,8 +2,8 @@ import { jsonDetails, latestSnapshot } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
- * Permanent privileged role assignments at the latest role snapshot before the window end
- * (per source and tenant): kind `permanent`, `is_privileged`, in force (no end or an end after
+ * Permanent privileged role assignments at the role snapshot of the window end (`latestSnapshot`:
+ * per source and tenant, the latest before it, else the first in the 7 days after): kind `permanent`, `is_privileged`, in force (no end or an end after
  * the snapshot). Break-glass accounts keep standing Global Administrator by design (Microsoft's
  * emergency-access guidance) and are reported in details, not counted. Target: falling quarter
  * on quarter — compared with the value one quarter back (13 weeks, 3 months or 1 quarter).
@@ -23,9 +23,9 @@ export const privileged_standing_access: KpiDefinition = {
   target: { trend: 'down', against: 'months_ago', months: 3, label: 'falling quarter on quarter' },
   owner: 'Identity governance',
   needs: [{ id: 'role_assignments', sql: `SELECT EXISTS (SELECT 1 FROM role_assignments) AS present` }],
-  emptyNeed: 'role_assignments:snapshot before window end',
+  emptyNeed: 'role_assignments:snapshot at window end',
   calculation:
-    'At the latest role_assignments snapshot before the window end (per source and tenant): assignments with kind = permanent and is_privileged, in force (end_at empty or after the snapshot), excluding break-glass accounts (shown in details). Value = their count; denominator = all privileged assignments in force. Met when lower than one quarter earlier (or zero).',
+    'At the role_assignments snapshot at the window end (the latest before it, else the first in the 7 days after) (per source and tenant): assignments with kind = permanent and is_privileged, in force (end_at empty or after the snapshot), excluding break-glass accounts (shown in details). Value = their count; denominator = all privileged assignments in force. Met when lower than one quarter earlier (or zero).',
   valueSql: `WITH ${base}
 SELECT CASE WHEN (SELECT count(*) FROM ra) = 0 THEN NULL
     ELSE CAST(count(*) FILTER (WHERE lower(kind) = 'permanent' AND NOT is_break_glass) AS DOUBLE) END AS value,
