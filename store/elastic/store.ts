@@ -290,11 +290,11 @@ export class ElasticStore implements EventStore {
       }
       const old = found.get(hit.alert_id);
       if (old) {
-        ops.push({ index: { _index: this.index('alerts'), _id: hit.alert_id } }, mergeAlert(old, hit, now));
+        ops.push({ index: { _index: this.index('alerts'), _id: hit.alert_id } }, { ...mergeAlert(old, hit, now) });
         updated++;
       } else {
         const doc: Alert = { ...hit, evidence_event_ids: [...new Set(hit.evidence_event_ids)], status: hit.status ?? 'new', created_at: now, updated_at: now };
-        ops.push({ index: { _index: this.index('alerts'), _id: hit.alert_id } }, doc);
+        ops.push({ index: { _index: this.index('alerts'), _id: hit.alert_id } }, { ...doc });
         found.set(hit.alert_id, doc);
         created++;
         if (!hit.suppressed_by) queued.push(hit.alert_id);
