@@ -171,6 +171,8 @@ export const ITSM_PRESETS: Record<string, ItsmMapping> = {
       opened_at: 'fields.created',
       resolved_at: 'fields.resolutiondate',
       due_at: 'fields.duedate',
+      // "is caused by": on the incident, the Causes link names the change as its inward issue
+      related_record_id: 'fields.issuelinks[type.name=Causes].inwardIssue.key',
       updated_at: 'fields.updated',
     },
     required: ['opened_at'],

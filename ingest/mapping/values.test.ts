@@ -49,6 +49,8 @@ describe('getPath', () => {
     expect(getPath(scim, 'emails[type=home].value')).toBe('home@example.com');
     expect(getPath(scim, 'emails[1].type')).toBe('work');
     expect(getPath(scim, 'emails[5].type')).toBeUndefined();
+    const issue = { fields: { issuelinks: [{ type: { name: 'Blocks' }, outwardIssue: { key: 'A-1' } }, { type: { name: 'Causes' }, inwardIssue: { key: 'CHG-7' } }] } };
+    expect(getPath(issue, 'fields.issuelinks[type.name=Causes].inwardIssue.key')).toBe('CHG-7');
   });
 });
 

@@ -15,13 +15,14 @@ export class ValueError extends Error {
  * Reads `path` in `obj`. Segments are separated by dots, but a key that itself contains dots (the
  * SCIM extension URN `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`) is matched whole
  * first: at each level the longest run of segments that names an existing key wins.
- * `emails[primary=true]` picks the first element whose `primary` equals `true`; `emails[0]` indexes.
+ * `emails[primary=true]` picks the first element whose `primary` equals `true` (the key may be a
+ * path: `issuelinks[type.name=Causes]`); `emails[0]` indexes.
  */
 export function getPath(obj: unknown, path: string): unknown {
   if (obj === null || typeof obj !== 'object') return undefined;
   const rec = obj as Record<string, unknown>;
   if (Object.prototype.hasOwnProperty.call(rec, path)) return rec[path];
-  const parts = path.split('.');
+  const parts = splitPath(path);
   for (let n = parts.length; n >= 1; n--) {
     const head = parts.slice(0, n).join('.');
     const rest = parts.slice(n).join('.');
@@ -30,6 +31,23 @@ export function getPath(obj: unknown, path: string): unknown {
     return rest === '' ? value : getPath(value, rest);
   }
   return undefined;
+}
+
+/** Splits on dots outside `[...]` (a selector may name a nested key: `issuelinks[type.name=Causes]`). */
+function splitPath(path: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of path) {
+    if (c === '[') depth++;
+    if (c === ']') depth--;
+    if (c === '.' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts;
 }
 
 function readSegment(rec: Record<string, unknown>, segment: string): unknown {
@@ -42,7 +60,7 @@ function readSegment(rec: Record<string, unknown>, segment: string): unknown {
   if (/^\d+$/.test(selector)) return base[Number(selector)];
   const eq = /^([^=]+)=(.*)$/.exec(selector);
   if (!eq) return undefined;
-  return base.find((el) => el !== null && typeof el === 'object' && String((el as Record<string, unknown>)[eq[1]]) === eq[2]);
+  return base.find((el) => el !== null && typeof el === 'object' && String(getPath(el, eq[1])) === eq[2]);
 }
 
 /** Empty strings, `null` and `undefined` are all "no value". */

@@ -139,7 +139,9 @@ describe('Jira search results', () => {
     expect(by['ITSM-102']).toMatchObject({ record_type: 'request', priority: '3', category: 'access_request', state: 'Waiting for support' });
     expect(iso(by['ITSM-102'].opened_at)).toBe('2026-11-03T09:00:00.000Z');
     expect(iso(by['ITSM-102'].due_at)).toBe('2026-11-10T00:00:00.000Z');
-    expect(by['ITSM-103']).toMatchObject({ record_type: 'change', priority: '2', caused_incident: false });
+    expect(by['ITSM-101'].related_record_id).toBe('ITSM-103');
+    // the change that the incident names with a Causes link
+    expect(by['ITSM-103']).toMatchObject({ record_type: 'change', priority: '2', caused_incident: true, related_record_id: null });
     expect(by['ITSM-104']).toMatchObject({ record_type: 'request' }); // an Epic is not a service record type
     expect(JSON.parse(by['ITSM-101'].attributes!)).toMatchObject({ issue_id: '10101', status_category: 'done', resolution: 'Done' });
   });
