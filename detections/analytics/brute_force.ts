@@ -37,7 +37,8 @@ export const analytic: Analytic = {
          SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, ${USER} AS usr, e.src_ip AS ip, e.app_name AS app,
                 coalesce(e.action = 'account_lock' OR e.status_code = '50053', false) AS is_lock
          FROM identity_events e
-         WHERE (${PASSWORD_FAILURE} OR (e.action = 'account_lock' AND e.outcome <> 'failure'))
+         -- a lockout is a lockout whatever outcome the IdP wrote (Okta logs user.account.lock as FAILURE LOCKED_OUT)
+         WHERE (${PASSWORD_FAILURE} OR e.action = 'account_lock')
            AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP
        ),
        g AS (SELECT *, CASE WHEN t - lag(t) OVER (PARTITION BY usr ORDER BY t, uid) <= to_minutes(CAST($win_m AS INTEGER)) THEN 0 ELSE 1 END AS brk FROM f WHERE usr IS NOT NULL),

@@ -37,6 +37,9 @@ export const analytic: Analytic = {
     // "stale accounts in a privileged role" access review lets you pick 1–365 days; AWS IAM Access
     // Analyzer flags unused access after 90 days by default.
     dormant_days: { default: 45, description: 'days without a successful sign-in', source: 'CIS Controls v8 5.3: 45 days' },
+    // Microsoft's "privileged" flag leaves out roles such as Exchange Administrator that can read every
+    // mailbox; an idle holder of any administrator role is worth the posture finding.
+    admin_role_regex: { default: '(?i)(administrator|admin\\b|_admin$|owner)', description: 'role names treated as privileged in addition to the inventory flag', source: 'deployment heuristic' },
     break_glass_patterns: {
       default: ['breakglass%', 'break-glass%', 'break_glass%', 'emergency-access%', 'emergencyaccess%'],
       description: 'LIKE patterns of break-glass logins, excluded (break_glass_signin covers them)',
@@ -50,7 +53,7 @@ export const analytic: Analytic = {
     const holders = `
       latest_ra AS (
         SELECT ra.* FROM role_assignments ra
-        WHERE ra.is_privileged AND ra.snapshot_at = (SELECT max(r2.snapshot_at) FROM role_assignments r2 WHERE r2.source = ra.source AND r2.tenant_id = ra.tenant_id)
+        WHERE (ra.is_privileged OR regexp_matches(ra.role, $admin_re)) AND ra.snapshot_at = (SELECT max(r2.snapshot_at) FROM role_assignments r2 WHERE r2.source = ra.source AND r2.tenant_id = ra.tenant_id)
           AND (ra.end_at IS NULL OR ra.end_at > ra.snapshot_at)
       ),
       latest_acc AS (
@@ -79,7 +82,7 @@ export const analytic: Analytic = {
          AND coalesce(last, created_at, TIMESTAMP '1970-01-01') < snap - to_days(CAST($days AS INTEGER))
          AND (created_at IS NULL OR created_at < snap - to_days(CAST($days AS INTEGER)))
        ORDER BY login`,
-      { from: ts(win.from), to: ts(win.to), days, bg },
+      { from: ts(win.from), to: ts(win.to), days, bg, admin_re: String(p.admin_role_regex) },
     );
     const signins = await db.all<{
       uid: string; tenant_id: string; t: Date; usr: string; action: string; ip: string | null; cc: string | null; app: string | null; roles: string[];
@@ -100,7 +103,7 @@ export const analytic: Analytic = {
        FROM cand c
        WHERE (c.created_at IS NULL OR c.created_at < c.t - to_days(CAST($days AS INTEGER)))
        ORDER BY c.t, c.uid`,
-      { from: ts(win.from), to: ts(win.to), days, bg },
+      { from: ts(win.from), to: ts(win.to), days, bg, admin_re: String(p.admin_role_regex) },
     );
     const hits: Hit[] = [];
     for (const r of posture) {

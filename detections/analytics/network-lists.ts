@@ -17,7 +17,6 @@ export const MOBILE_CARRIER_ASNS: number[] = [
   3651, // Sprint
   812, // Rogers (mobile + cable)
   36522, // Bell Mobility
-  3209, // Vodafone Germany
   6805, // Telefonica Germany (O2)
   12576, // EE (UK)
   25135, // Vodafone UK
@@ -43,7 +42,7 @@ export const MOBILE_CARRIER_ASNS: number[] = [
 ];
 
 /** Regex on the AS organisation name that marks a mobile network when the ASN is not listed. */
-export const MOBILE_CARRIER_ORG_RE = '(?i)(mobile|wireless|cellular|mobility|t-mobile|vodafone|\\bLTE\\b|\\b5G\\b)';
+export const MOBILE_CARRIER_ORG_RE = '(?i)(mobile|wireless|cellular|mobility|t-mobile|\\bLTE\\b|\\b5G\\b)';
 
 /**
  * In-flight Wi-Fi, privacy relays and cloud security proxies: Panther's impossible-travel rule skips these explicitly

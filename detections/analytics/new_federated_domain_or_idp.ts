@@ -21,7 +21,11 @@ export const analytic: Analytic = {
   contextMinutes: () => 0,
   detect(db, win) {
     return eventHits(db, win, {
-      where: `e.action IN ('federation_change', 'domain_change') AND e.outcome = 'success'`,
+      // Federation changes, and a domain becoming verified (the step before federating it). Adding an
+      // unverified domain proves nothing yet; DirSync flag changes are sync configuration, not trust.
+      where: `e.outcome = 'success' AND (
+                (e.action = 'federation_change' AND coalesce(e.native_type, '') NOT IN ('Set DirSyncEnabled flag', 'system.idp.lifecycle.delete', 'system.idp.lifecycle.deactivate'))
+                OR (e.action = 'domain_change' AND coalesce(e.native_type, '') IN ('Add verified domain', 'Verify domain')))`,
       user: `lower(e.actor_name)`,
       app: `coalesce(e.target_resource_name, e.app_name)`,
       extra: ['e.native_type AS native_type', 'e.target_resource_name AS target'],

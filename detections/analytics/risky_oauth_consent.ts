@@ -1,6 +1,7 @@
 import type { Analytic, Hit } from './types.js';
 import { list } from './types.js';
 import { USER, ts } from './sql.js';
+import { ident } from '../../store/duckdb/db.js';
 import { fmtClock, toDate } from '../engine/format.js';
 
 /**
@@ -24,6 +25,40 @@ const ALWAYS_RISKY = [
 ];
 // Sentinel: offline_access together with Mail/Files/Chat/Notes/Sites scopes for an unknown app.
 const DATA_SCOPE_RE = /^(mail|files|chat|notes|sites|calendars|contacts|channelmessage)\./i;
+
+/**
+ * The application's client id as the raw record gives it. Entra's "Consent to application" names
+ * the service principal object in its target; the application (client) id sits in key/value pairs
+ * (`additionalDetails` AppId, `modifiedProperties` TargetId.ServicePrincipalNames), as does Google's
+ * `client_id` parameter. The known-apps list is written in client ids, so they are read from there.
+ */
+const APP_ID_KEYS = new Set(['appid', 'targetid.serviceprincipalnames', 'client_id', 'clientid']);
+function appIdsInRaw(raw: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => walk(x, depth + 1));
+    const o = v as Record<string, unknown>;
+    const key = [o.key, o.displayName, o.name].find((k): k is string => typeof k === 'string');
+    if (key && APP_ID_KEYS.has(key.toLowerCase())) {
+      for (const f of ['value', 'newValue']) {
+        const val = o[f];
+        if (typeof val !== 'string' || !val) continue;
+        let text = val;
+        try {
+          const j = JSON.parse(val) as unknown;
+          text = Array.isArray(j) ? j.join(';') : String(j);
+        } catch {
+          /* plain text */
+        }
+        for (const part of text.split(/[;,\s]+/)) if (part) out.add(part.toLowerCase());
+      }
+    }
+    Object.values(o).forEach((x) => walk(x, depth + 1));
+  };
+  walk(raw, 0);
+  return [...out];
+}
 
 function riskyScopes(scopes: string[], alwaysRisky: Set<string>): string[] {
   const low = scopes.map((s) => s.trim()).filter(Boolean);
@@ -80,13 +115,13 @@ export const analytic: Analytic = {
   async detect(db, win, p) {
     const rows = await db.all<{
       uid: string; tenant_id: string; t: Date; usr: string | null; ip: string | null; app: string | null; app_id: string | null;
-      scopes: string[] | null; is_admin: boolean | null; all_users: boolean | null; native_type: string | null;
+      scopes: string[] | null; is_admin: boolean | null; all_users: boolean | null; native_type: string | null; raw_table: string; raw_uid: string;
     }>(
       `WITH c AS (
          SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, lower(coalesce(e.actor_name, ${USER})) AS usr, e.src_ip AS ip,
                 coalesce(e.app_name, e.target_resource_name) AS app, coalesce(e.app_id, e.target_resource_id) AS app_id,
                 e.consent_scopes AS scopes, e.consent_is_admin AS is_admin, e.consent_all_users AS all_users, e.native_type,
-                e.correlation_id
+                e.correlation_id, e.raw_table, e.raw_uid
          FROM identity_events e
          WHERE e.action = 'consent_grant' AND e.outcome = 'success'
        ),
@@ -109,8 +144,16 @@ export const analytic: Analytic = {
       { from: ts(win.from), to: ts(win.to), known: JSON.stringify(list(p, 'known_apps').map((s) => s.toLowerCase())) },
     );
     const always = new Set(list(p, 'always_risky_scopes').map((s) => s.toLowerCase()));
+    const known = new Set(list(p, 'known_apps').map((s) => s.toLowerCase()));
     const hits: Hit[] = [];
     for (const r of rows) {
+      let clientIds: string[] = [];
+      // raw_table comes from our own stream registry (raw_<stream>); checked before use as an identifier
+      if (/^raw_[a-z0-9_]+$/.test(r.raw_table)) {
+        const raw = await db.one<{ j: string }>(`SELECT CAST(_json AS VARCHAR) AS j FROM ${ident(r.raw_table)} WHERE _uid = $1`, [r.raw_uid]).catch(() => undefined);
+        if (raw?.j) clientIds = appIdsInRaw(JSON.parse(raw.j));
+      }
+      if (clientIds.some((id) => known.has(id))) continue;
       const scopes = r.scopes ?? [];
       const risky = riskyScopes(scopes, always);
       const tenantWide = r.all_users === true;
@@ -135,7 +178,7 @@ export const analytic: Analytic = {
           `${who} ${r.is_admin ? 'gave admin consent' : 'consented'} to ${r.app ?? r.app_id ?? 'an unknown app'} at ${fmtClock(toDate(r.t), true)} UTC: ` +
           `${why}; first consent of this user to this app, and the app is not on the known-apps list (${scopes.length} scopes granted).`,
         severity: tenantWide || severe ? 'high' : 'medium',
-        details: { scopes, risky_scopes: risky, tenant_wide: tenantWide, admin_consent: r.is_admin, app_id: r.app_id, apps: [r.app, r.app_id].filter(Boolean) as string[], ips: r.ip ? [r.ip] : [] },
+        details: { scopes, risky_scopes: risky, tenant_wide: tenantWide, admin_consent: r.is_admin, app_id: r.app_id, client_ids: clientIds, apps: [r.app, r.app_id, ...clientIds].filter(Boolean) as string[], ips: r.ip ? [r.ip] : [] },
       });
     }
     return hits;
