@@ -28,6 +28,8 @@ export interface RawStream {
   /**
    * SQL predicate over a JSON value `j` that says a record of this source belongs to this stream
    * (a source such as `entra` exports sign-ins, audits and provisioning in the same file format).
+   * `k` holds the record's top-level keys (`json_keys(j)`, computed once): test presence with
+   * `list_contains(k, 'key')` rather than re-parsing `j` per key.
    */
   match: string;
   /**
@@ -35,7 +37,11 @@ export interface RawStream {
    * e.g. the Azure Monitor diagnostic export keeps the Graph object under `properties`). Default `j`.
    */
   body?: string;
-  /** SQL expression over `j` giving the vendor id (VARCHAR). */
+  /**
+   * SQL expression over `j` giving the vendor id (VARCHAR). This, `eventTime`, `required` and
+   * `tenant` may also use `b` (the body JSON) and `t` (the typed struct of the body, whose fields are
+   * `columns`): reading `t` costs no further JSON parse.
+   */
   nativeId: string;
   /** SQL expression over `j` giving the event time (TIMESTAMP, UTC). */
   eventTime: string;
@@ -84,8 +90,11 @@ function list(t: string): string {
   return `${t}[]`;
 }
 
-/** JSON predicate helpers (SQL over the JSON value `j`). */
-const has = (path: string) => `json_exists(j, '${path}')`;
+/** Top-level key present (over `k`, the record's keys). */
+const has = (key: string) => `list_contains(k, '${key}')`;
+/** A typed body field (over `t`), e.g. f('id', 'time') → t."id"."time". */
+const f = (...path: string[]) => `t.${path.map((p) => `"${p}"`).join('.')}`;
+/** A field of the record itself (envelope included), by JSON path. */
 const str = (path: string) => `(j->>'${path}')`;
 /** Vendor ISO-8601 / RFC 3339 text → UTC TIMESTAMP (NULL when unparsable). */
 const ts = (expr: string) => `try_cast(${expr} AS TIMESTAMPTZ)::TIMESTAMP`;
@@ -653,12 +662,9 @@ export const DUO_AUTH_COLUMNS: Record<string, string> = {
 // Classification predicates
 
 /** Azure Monitor diagnostic-setting export envelope: `{time, resourceId, operationName, category, properties}`. */
-const AZURE_ENVELOPE = `(json_exists(j, '$.properties') AND json_exists(j, '$.category') AND (json_exists(j, '$.time') OR json_exists(j, '$.operationName')))`;
+const AZURE_ENVELOPE = `(${has('properties')} AND ${has('category')} AND (${has('time')} OR ${has('operationName')}))`;
 const AZURE_BODY = `CASE WHEN ${AZURE_ENVELOPE} AND json_type(j, '$.properties') = 'OBJECT' THEN j->'properties' ELSE j END`;
-/** The Graph object inside or outside the envelope, as JSON. */
-const inBody = (path: string) => `json_extract_string(${AZURE_BODY}, '${path}')`;
-const category = str('$.category');
-const envelopeOf = (...categories: string[]) => `(${AZURE_ENVELOPE} AND ${category} IN (${categories.map((c) => `'${c}'`).join(', ')}))`;
+const envelopeOf = (...categories: string[]) => `(${AZURE_ENVELOPE} AND ${str('$.category')} IN (${categories.map((c) => `'${c}'`).join(', ')}))`;
 
 /** A stable id for records that carry none of their own (the Azure diagnostic activity export). */
 const contentId = `md5(j::VARCHAR)`;
@@ -667,10 +673,10 @@ const GWS_BASE = {
   source: 'google_workspace' as const,
   columns: GWS_ACTIVITY_COLUMNS,
   // id.uniqueQualifier is unique only among events of the same time (Reports API reference).
-  nativeId: `(j->'id'->>'applicationName') || ':' || (j->'id'->>'time') || ':' || (j->'id'->>'uniqueQualifier')`,
-  eventTime: ts(`j->'id'->>'time'`),
-  required: { 'id.time': `j->'id'->>'time'`, 'id.uniqueQualifier': `j->'id'->>'uniqueQualifier'`, 'id.applicationName': `j->'id'->>'applicationName'` },
-  tenant: `j->'id'->>'customerId'`,
+  nativeId: `${f('id', 'applicationName')} || ':' || ${f('id', 'time')} || ':' || ${f('id', 'uniqueQualifier')}`,
+  eventTime: ts(f('id', 'time')),
+  required: { 'id.time': f('id', 'time'), 'id.uniqueQualifier': f('id', 'uniqueQualifier'), 'id.applicationName': f('id', 'applicationName') },
+  tenant: f('id', 'customerId'),
 };
 const gwsApp = `(j->'id'->>'applicationName')`;
 
@@ -683,128 +689,128 @@ export const STREAMS: RawStream[] = [
     name: 'okta_system_log',
     source: 'okta',
     columns: OKTA_LOG_EVENT_COLUMNS,
-    match: `(${has('$.eventType')} OR (${has('$.uuid')} AND ${has('$.published')}))`,
-    nativeId: str('$.uuid'),
-    eventTime: ts(str('$.published')),
-    required: { uuid: str('$.uuid'), published: str('$.published'), eventType: str('$.eventType') },
+    match: `(${has('eventType')} OR (${has('uuid')} AND ${has('published')}))`,
+    nativeId: f('uuid'),
+    eventTime: ts(f('published')),
+    required: { uuid: f('uuid'), published: f('published'), eventType: f('eventType') },
   },
   {
     name: 'entra_signin',
     source: 'entra',
     columns: GRAPH_SIGNIN_COLUMNS,
-    match: `(${envelopeOf('SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs', 'ADFSSignInLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('$.createdDateTime')} AND (${has('$.status')} OR ${has('$.clientAppUsed')} OR ${has('$.appId')}) AND NOT ${has('$.riskEventType')}))`,
+    match: `(${envelopeOf('SignInLogs', 'NonInteractiveUserSignInLogs', 'ServicePrincipalSignInLogs', 'ManagedIdentitySignInLogs', 'ADFSSignInLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('createdDateTime')} AND (${has('status')} OR ${has('clientAppUsed')} OR ${has('appId')}) AND NOT ${has('riskEventType')}))`,
     body: AZURE_BODY,
-    nativeId: inBody('$.id'),
-    eventTime: ts(inBody('$.createdDateTime')),
-    required: { id: inBody('$.id'), createdDateTime: inBody('$.createdDateTime') },
-    tenant: `coalesce(${inBody('$.resourceTenantId')}, ${inBody('$.homeTenantId')}, ${str('$.tenantId')})`,
+    nativeId: f('id'),
+    eventTime: ts(f('createdDateTime')),
+    required: { id: f('id'), createdDateTime: f('createdDateTime') },
+    tenant: `coalesce(${f('resourceTenantId')}, ${f('homeTenantId')}, ${str('$.tenantId')})`,
   },
   {
     name: 'entra_directory_audit',
     source: 'entra',
     columns: GRAPH_DIRECTORY_AUDIT_COLUMNS,
-    match: `(${envelopeOf('AuditLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('$.activityDisplayName')} AND ${has('$.activityDateTime')}))`,
+    match: `(${envelopeOf('AuditLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('activityDisplayName')} AND ${has('activityDateTime')}))`,
     body: AZURE_BODY,
-    nativeId: inBody('$.id'),
-    eventTime: ts(inBody('$.activityDateTime')),
-    required: { id: inBody('$.id'), activityDateTime: inBody('$.activityDateTime'), activityDisplayName: inBody('$.activityDisplayName') },
-    tenant: `${str('$.tenantId')}`,
+    nativeId: f('id'),
+    eventTime: ts(f('activityDateTime')),
+    required: { id: f('id'), activityDateTime: f('activityDateTime'), activityDisplayName: f('activityDisplayName') },
+    tenant: str('$.tenantId'),
   },
   {
     name: 'entra_provisioning',
     source: 'entra',
     columns: GRAPH_PROVISIONING_COLUMNS,
-    match: `(${envelopeOf('ProvisioningLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('$.activityDateTime')} AND (${has('$.provisioningAction')} OR ${has('$.provisioningStatusInfo')} OR ${has('$.jobId')})))`,
+    match: `(${envelopeOf('ProvisioningLogs')} OR (NOT ${AZURE_ENVELOPE} AND ${has('activityDateTime')} AND (${has('provisioningAction')} OR ${has('provisioningStatusInfo')} OR ${has('jobId')})))`,
     body: AZURE_BODY,
-    nativeId: inBody('$.id'),
-    eventTime: ts(inBody('$.activityDateTime')),
-    required: { id: inBody('$.id'), activityDateTime: inBody('$.activityDateTime') },
-    tenant: `coalesce(${inBody('$.tenantId')}, ${str('$.tenantId')})`,
+    nativeId: f('id'),
+    eventTime: ts(f('activityDateTime')),
+    required: { id: f('id'), activityDateTime: f('activityDateTime') },
+    tenant: `coalesce(${f('tenantId')}, ${str('$.tenantId')})`,
   },
   {
     name: 'entra_pim_alert',
     source: 'entra',
     columns: GRAPH_PIM_ALERT_COLUMNS,
-    match: `((${str('$."@odata.type"')} ILIKE '%AlertIncident' OR ${str('$."@odata.type"')} ILIKE '%unifiedRoleManagementAlert' OR ${str('$.riskEventType')} ILIKE '%AlertIncident' OR ${has('$.alertDefinitionId')}))`,
-    nativeId: `coalesce(${str('$.id')}, ${contentId})`,
-    eventTime: `coalesce(${ts(str('$.lastScannedDateTime'))}, ${ts(str('$.lastModifiedDateTime'))}, ${ts(str('$.assignmentCreatedDateTime'))}, ${ts(str('$.detectedDateTime'))})`,
-    required: { 'lastModifiedDateTime|lastScannedDateTime|assignmentCreatedDateTime': `coalesce(${str('$.lastScannedDateTime')}, ${str('$.lastModifiedDateTime')}, ${str('$.assignmentCreatedDateTime')}, ${str('$.detectedDateTime')})` },
+    match: `(${has('alertDefinitionId')} OR ${str('$."@odata.type"')} ILIKE '%AlertIncident' OR ${str('$."@odata.type"')} ILIKE '%unifiedRoleManagementAlert' OR ${str('$.riskEventType')} ILIKE '%AlertIncident')`,
+    nativeId: `coalesce(${f('id')}, ${contentId})`,
+    eventTime: `coalesce(${ts(f('lastScannedDateTime'))}, ${ts(f('lastModifiedDateTime'))}, ${ts(f('assignmentCreatedDateTime'))})`,
+    required: { 'lastModifiedDateTime|lastScannedDateTime|assignmentCreatedDateTime': `coalesce(${f('lastScannedDateTime')}, ${f('lastModifiedDateTime')}, ${f('assignmentCreatedDateTime')})` },
   },
   {
     name: 'entra_risk_detection',
     source: 'entra',
     columns: GRAPH_RISK_DETECTION_COLUMNS,
-    match: `(${envelopeOf('UserRiskEvents', 'RiskyUsers', 'ServicePrincipalRiskEvents')} OR (NOT ${AZURE_ENVELOPE} AND ${has('$.riskEventType')} AND ${has('$.detectedDateTime')}))`,
+    match: `(${envelopeOf('UserRiskEvents', 'RiskyUsers', 'ServicePrincipalRiskEvents')} OR (NOT ${AZURE_ENVELOPE} AND ${has('riskEventType')} AND ${has('detectedDateTime')}))`,
     body: AZURE_BODY,
-    nativeId: inBody('$.id'),
-    eventTime: coalesceTime(inBody('$.activityDateTime'), inBody('$.detectedDateTime')),
-    required: { id: inBody('$.id'), detectedDateTime: `coalesce(${inBody('$.activityDateTime')}, ${inBody('$.detectedDateTime')})` },
+    nativeId: f('id'),
+    eventTime: coalesceTime(f('activityDateTime'), f('detectedDateTime')),
+    required: { id: f('id'), detectedDateTime: `coalesce(${f('activityDateTime')}, ${f('detectedDateTime')})` },
   },
   {
     name: 'azure_activity',
     source: 'azure',
     columns: AZURE_ACTIVITY_COLUMNS,
-    match: `(${has('$.operationName')} AND (${has('$.eventTimestamp')} OR ${has('$.time')}))`,
-    nativeId: `coalesce(${str('$.eventDataId')}, ${contentId})`,
-    eventTime: `coalesce(${ts(str('$.eventTimestamp'))}, ${ts(str('$.time'))})`,
-    required: { 'eventTimestamp|time': `coalesce(${str('$.eventTimestamp')}, ${str('$.time')})` },
-    tenant: `coalesce(${str('$.tenantId')}, ${str('$.subscriptionId')})`,
+    match: `(${has('operationName')} AND (${has('eventTimestamp')} OR ${has('time')}))`,
+    nativeId: `coalesce(${f('eventDataId')}, ${contentId})`,
+    eventTime: coalesceTime(f('eventTimestamp'), f('time')),
+    required: { 'eventTimestamp|time': `coalesce(${f('eventTimestamp')}, ${f('time')})` },
+    tenant: `coalesce(${f('tenantId')}, ${f('subscriptionId')})`,
   },
   {
     name: 'm365_audit',
     source: 'm365',
     columns: M365_AUDIT_COLUMNS,
-    match: `(${has('$.Operation')} OR ${has('$.RecordType')} OR ${has('$.AlertId')})`,
-    nativeId: str('$.Id'),
-    eventTime: ts(str('$.CreationTime')),
-    required: { Id: str('$.Id'), CreationTime: str('$.CreationTime') },
-    tenant: str('$.OrganizationId'),
+    match: `(${has('Operation')} OR ${has('RecordType')} OR ${has('AlertId')})`,
+    nativeId: f('Id'),
+    eventTime: ts(f('CreationTime')),
+    required: { Id: f('Id'), CreationTime: f('CreationTime') },
+    tenant: f('OrganizationId'),
   },
   {
     name: 'gcp_audit',
     source: 'gcp',
     columns: GCP_LOG_ENTRY_COLUMNS,
     // Pub/Sub and some shippers wrap the LogEntry as `{"data": {...}}`.
-    match: `(${has('$.protoPayload')} OR ${has('$.logName')} OR ${has('$.data.protoPayload')})`,
-    body: `CASE WHEN json_exists(j, '$.data.protoPayload') THEN j->'data' ELSE j END`,
-    nativeId: `coalesce(${str('$.insertId')}, ${str('$.data.insertId')})`,
-    eventTime: `coalesce(${ts(str('$.timestamp'))}, ${ts(str('$.data.timestamp'))})`,
-    required: { insertId: `coalesce(${str('$.insertId')}, ${str('$.data.insertId')})`, timestamp: `coalesce(${str('$.timestamp')}, ${str('$.data.timestamp')})` },
+    match: `(${has('protoPayload')} OR ${has('logName')} OR (${has('data')} AND json_exists(j, '$.data.protoPayload')))`,
+    body: `CASE WHEN NOT list_contains(k, 'protoPayload') AND json_exists(j, '$.data.protoPayload') THEN j->'data' ELSE j END`,
+    nativeId: f('insertId'),
+    eventTime: ts(f('timestamp')),
+    required: { insertId: f('insertId'), timestamp: f('timestamp') },
   },
   {
     name: 'onelogin_event',
     source: 'onelogin',
     columns: ONELOGIN_EVENT_COLUMNS,
-    match: `(${has('$.event_type_id')})`,
-    nativeId: str('$.id'),
-    eventTime: ts(str('$.created_at')),
-    required: { id: str('$.id'), created_at: str('$.created_at') },
-    tenant: str('$.account_id'),
+    match: has('event_type_id'),
+    nativeId: f('id'),
+    eventTime: ts(f('created_at')),
+    required: { id: f('id'), created_at: f('created_at') },
+    tenant: f('account_id'),
   },
   {
     name: 'duo_authentication',
     source: 'duo',
     columns: DUO_AUTH_COLUMNS,
-    match: `(${has('$.txid')} OR (${has('$.event_type')} AND ${has('$.access_device')}))`,
-    nativeId: str('$.txid'),
+    match: `(${has('txid')} OR (${has('event_type')} AND ${has('access_device')}))`,
+    nativeId: f('txid'),
     // `timestamp` is epoch seconds; v2 also gives `isotimestamp`.
-    eventTime: `coalesce(${ts(str('$.isotimestamp'))}, to_timestamp(try_cast(${str('$.timestamp')} AS DOUBLE))::TIMESTAMP)`,
-    required: { txid: str('$.txid'), timestamp: `coalesce(${str('$.isotimestamp')}, ${str('$.timestamp')})` },
+    eventTime: `coalesce(${ts(f('isotimestamp'))}, to_timestamp(${f('timestamp')})::TIMESTAMP)`,
+    required: { txid: f('txid'), timestamp: `coalesce(${f('isotimestamp')}, ${f('timestamp')}::VARCHAR)` },
   },
   { name: 'google_workspace_login', ...GWS_BASE, match: `(${gwsApp} = 'login')` },
   { name: 'google_workspace_admin', ...GWS_BASE, match: `(${gwsApp} = 'admin')` },
   { name: 'google_workspace_token', ...GWS_BASE, match: `(${gwsApp} = 'token')` },
   // Every other Reports application (drive, saml, user_accounts, groups, …): raw only.
-  { name: 'google_workspace_activity', ...GWS_BASE, match: `(${has('$.id')} AND ${has('$.events')})` },
+  { name: 'google_workspace_activity', ...GWS_BASE, match: `(${has('id')} AND ${has('events')})` },
   {
     name: 'aws_cloudtrail',
     source: 'aws',
     columns: CLOUDTRAIL_COLUMNS,
-    match: `(${has('$.eventSource')} OR ${has('$.eventName')} OR ${has('$.eventID')})`,
-    nativeId: str('$.eventID'),
-    eventTime: ts(str('$.eventTime')),
-    required: { eventID: str('$.eventID'), eventTime: str('$.eventTime'), eventName: str('$.eventName') },
-    tenant: `coalesce(${str('$.recipientAccountId')}, ${str('$.userIdentity.accountId')})`,
+    match: `(${has('eventSource')} OR ${has('eventName')} OR ${has('eventID')})`,
+    nativeId: f('eventID'),
+    eventTime: ts(f('eventTime')),
+    required: { eventID: f('eventID'), eventTime: f('eventTime'), eventName: f('eventName') },
+    tenant: `coalesce(${f('recipientAccountId')}, ${f('userIdentity', 'accountId')})`,
   },
 ];
 

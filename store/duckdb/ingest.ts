@@ -34,6 +34,9 @@ export const QUARANTINE_TEXT_CAP = 64 * 1024;
 const STAGE = '_ingest_stage';
 const CLASSIFIED = '_ingest_classified';
 const VALID = '_ingest_valid';
+const BODIES = '_ingest_bodies';
+const TYPED = '_ingest_typed';
+const KEYED = '_ingest_keyed';
 const NORM = '_ingest_norm';
 const IPCTX = '_ingest_ipctx';
 
@@ -128,18 +131,24 @@ async function classify(conn: DuckDBConnection, streams: RawStream[], ctx: Inges
   const route = ctx.stream
     ? sqlString(streams[0]!.name)
     : `CASE ${streams.map((s) => `WHEN coalesce(${s.match}, false) THEN ${sqlString(s.name)}`).join(' ')} ELSE NULL END`;
+  // One parse validates (try_cast to JSON); one more lists the top-level keys the predicates test.
+  // MATERIALIZED keeps DuckDB from inlining j and k into every predicate (which would re-parse).
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${CLASSIFIED} AS
-     SELECT seq, line_no, origin, text, j,
+     WITH parsed AS MATERIALIZED (
+       SELECT seq, line_no, origin, problem, text, CASE WHEN problem IS NULL THEN try_cast(text AS JSON) END AS j FROM ${STAGE}
+     ), keyed AS MATERIALIZED (
+       SELECT *, CASE WHEN json_type(j) = 'OBJECT' THEN json_keys(j) END AS k FROM parsed
+     ), routed AS MATERIALIZED (
+       SELECT *, CASE WHEN k IS NOT NULL THEN ${route} END AS stream FROM keyed
+     )
+     SELECT seq, line_no, origin, text, j, k,
        CASE WHEN problem IS NOT NULL THEN problem
             WHEN j IS NULL THEN 'malformed_json'
-            WHEN json_type(j) <> 'OBJECT' THEN 'invalid_type:record'
+            WHEN k IS NULL THEN 'invalid_type:record'
             WHEN stream IS NULL THEN 'unknown_event_type' END AS reason,
        stream
-     FROM (
-       SELECT *, CASE WHEN j IS NOT NULL AND json_type(j) = 'OBJECT' THEN ${route} END AS stream
-       FROM (SELECT seq, line_no, origin, problem, text, CASE WHEN problem IS NULL THEN try_cast(text AS JSON) END AS j FROM ${STAGE})
-     )`,
+     FROM routed`,
   );
 }
 
@@ -158,24 +167,38 @@ async function storeStream(
 ): Promise<{ stored: number; duplicates: number; quarantined: number }> {
   const required = Object.entries(stream.required ?? {});
   const checks = [
-    ...required.map(([name, expr]) => `WHEN (${expr}) IS NULL THEN ${sqlString(`missing_field:${name}`)}`),
+    ...required.map(([name], i) => `WHEN missing[${i + 1}] THEN ${sqlString(`missing_field:${name}`)}`),
     `WHEN nid IS NULL OR nid = '' THEN 'missing_field:id'`,
     `WHEN type_reason IS NOT NULL THEN type_reason`,
     `WHEN et IS NULL THEN ${sqlString(`invalid_type:${timeFieldName(stream)}`)}`,
   ];
   const tenant = ctx.tenant ? '$1::VARCHAR' : `coalesce(${stream.tenant ?? 'NULL'}, 'default')`;
+  // b: the body (the record, or what its envelope wraps); t: the typed struct of the body (one lenient
+  // json_transform); tl: the JSON kinds of the top-level keys (one parse) for the type checks.
+  // Each step is its own temp table: DuckDB would otherwise inline a subquery's t and tl into every
+  // expression that reads them and re-parse the JSON for each.
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${BODIES} AS
+     SELECT seq, line_no, origin, text, j, k, (${bodyExpr(stream)})::JSON AS b FROM ${CLASSIFIED} WHERE stream = ${sqlString(stream.name)}`,
+  );
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${TYPED} AS
+     SELECT *, json_transform(b, ${transformSpec(stream)}) AS t, ${typeListExpr(stream, 'b')} AS tl FROM ${BODIES}`,
+  );
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${KEYED} AS
+     SELECT seq, line_no, origin, text, j, t,
+       (${stream.nativeId})::VARCHAR AS nid,
+       (${stream.eventTime})::TIMESTAMP AS et,
+       (${tenant})::VARCHAR AS tn,
+       ${typeCheckCase(stream, 'tl')} AS type_reason,
+       ${required.length > 0 ? `[${required.map(([, expr]) => `(${expr}) IS NULL`).join(', ')}]` : '[]::BOOLEAN[]'} AS missing
+     FROM ${TYPED}`,
+    ctx.tenant ? [ctx.tenant] : undefined,
+  );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${VALID} AS
-     SELECT seq, line_no, origin, text, j, nid, et, tn, CASE ${checks.join(' ')} ELSE NULL END AS reason
-     FROM (
-       SELECT seq, line_no, origin, text, j,
-         (${stream.nativeId})::VARCHAR AS nid,
-         (${stream.eventTime})::TIMESTAMP AS et,
-         (${tenant})::VARCHAR AS tn,
-         ${typeCheckCase(stream, `(${typeListExpr(stream, `(${bodyExpr(stream)})`)})`)} AS type_reason
-       FROM ${CLASSIFIED} WHERE stream = ${sqlString(stream.name)}
-     )`,
-    ctx.tenant ? [ctx.tenant] : undefined,
+     SELECT seq, line_no, origin, text, j, t, nid, et, tn, CASE ${checks.join(' ')} ELSE NULL END AS reason FROM ${KEYED}`,
   );
   const quarantined = await quarantine(conn, `SELECT seq, line_no, origin, text, reason, ${sqlString(stream.name)} AS stream FROM ${VALID} WHERE reason IS NOT NULL`, ctx);
   const candidates = Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${VALID} WHERE reason IS NULL`, undefined, conn))!.n);
@@ -187,7 +210,7 @@ async function storeStream(
     `INSERT INTO ${table}
      SELECT uid, tn, nid, et, now()::TIMESTAMP, ${batch}, j, ${typedSelect(stream)}
      FROM (
-       SELECT ${source} || ':' || tn || ':' || nid AS uid, tn, nid, et, j, json_transform(${bodyExpr(stream)}, ${transformSpec(stream)}) AS t
+       SELECT ${source} || ':' || tn || ':' || nid AS uid, tn, nid, et, j, t
        FROM ${VALID} WHERE reason IS NULL
        QUALIFY row_number() OVER (PARTITION BY ${source} || ':' || tn || ':' || nid ORDER BY seq) = 1
      )

@@ -49,7 +49,7 @@ async function rebuildRawTable(db: DuckDb, stream: RawStream, hash: string): Pro
     await db.run(`DROP TABLE IF EXISTS ${col(next)}`, undefined, conn);
     await db.run(rawTableDdl(stream, next), undefined, conn);
     await db.run(
-      `INSERT INTO ${col(next)} SELECT ${meta}, ${typedSelect(stream)} FROM (SELECT ${meta}, json_transform(${bodyExpr(stream)}, ${transformSpec(stream)}) AS t FROM (SELECT *, _json AS j FROM ${col(table)}))`,
+      `INSERT INTO ${col(next)} SELECT ${meta}, ${typedSelect(stream)} FROM (SELECT ${meta}, json_transform(${bodyExpr(stream)}, ${transformSpec(stream)}) AS t FROM (SELECT *, _json AS j, json_keys(_json) AS k FROM ${col(table)}))`,
       undefined,
       conn,
     );
