@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import Mock from '@elastic/elasticsearch-mock';
 import { createRequire } from 'node:module';
 import { DuckDbStore } from '../../store/duckdb/store.js';
 import { forwardPending } from '../../detections/forward/outbox.js';
@@ -9,7 +8,13 @@ import { FakeElasticsearch } from './es-server.js';
 import { alertSet } from './alerts.js';
 
 // The mock checks `instanceof` against the CommonJS build of the client, so its errors come from there.
-const { errors } = createRequire(import.meta.url)('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+const require = createRequire(import.meta.url);
+const { errors } = require('@elastic/elasticsearch') as typeof import('@elastic/elasticsearch');
+type MockPattern = import('@elastic/elasticsearch-mock').MockPattern;
+const Mock = require('@elastic/elasticsearch-mock') as new () => {
+  add(pattern: MockPattern, resolver: (params: MockPattern) => unknown): void;
+  getConnection(): never;
+};
 
 const API_KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
 const DS = 'logs-idtrail.alerts-default';
