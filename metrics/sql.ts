@@ -66,8 +66,11 @@ export function latestSnapshot(table: 'accounts' | 'auth_methods' | 'role_assign
 export const SIGNIN = `event_class = 'authentication' AND action = 'logon'`;
 
 /**
- * Keys by which an account is named in events: its id, login and email (lower-cased), per source
- * and tenant. `accounts` is the name of a CTE with account rows.
+ * Keys by which an account is named in events: its id, login and email (lower-cased). Events are
+ * matched to accounts by source and key, not by tenant: collectors write tenant ids differently
+ * (a file import without a tenant is stored as `default`), while account ids are globally unique
+ * (Okta `00u…`, Entra object GUIDs) and logins are unique within a vendor.
+ * `accounts` is the name of a CTE with account rows.
  */
 export function accountKeys(accounts: string): string {
   return `SELECT DISTINCT source, tenant_id, account_id, k AS key FROM (

@@ -27,7 +27,7 @@ last_ev AS (
   SELECT k.source, k.tenant_id, k.account_id, max(e.event_time) AS last_event
   FROM (SELECT source, tenant_id, event_time, ${SIGNIN_USER_KEYS} AS key FROM identity_events
         WHERE ${SIGNIN} AND outcome = 'success' AND event_time < ${REF}) e
-  JOIN keys k USING (source, tenant_id, key) GROUP BY ALL),
+  JOIN keys k USING (source, key) GROUP BY ALL),
 judged AS (
   SELECT p.*, greatest(p.last_success_signin_at, l.last_event) AS last_success,
     date_diff('second', coalesce(greatest(p.last_success_signin_at, l.last_event), p.created_at, TIMESTAMP '1970-01-01'), ${REF}) / 86400.0 AS idle_days

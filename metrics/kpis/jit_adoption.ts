@@ -21,8 +21,10 @@ act_ev AS (
   WHERE action = 'role_activate' AND outcome = 'success' AND coalesce(privilege_is_admin, true) AND privilege_name IS NOT NULL
     AND event_time >= ${START} AND event_time < ${END}),
 act_ev_acc AS (
-  SELECT e.event_uid, e.source, e.tenant_id, e.role, coalesce(min(k.account_id), any_value(e.fallback_id)) AS account_id, min(e.event_time) AS activated_at
-  FROM act_ev e LEFT JOIN keys k USING (source, tenant_id, key) GROUP BY e.event_uid, e.source, e.tenant_id, e.role),
+  SELECT event_uid, source, coalesce(m.tenant_id, ev_tenant) AS tenant_id, role, coalesce(m.account_id, fallback_id) AS account_id, activated_at FROM (
+    SELECT e.event_uid, e.source, e.role, any_value(e.tenant_id) AS ev_tenant, any_value(e.fallback_id) AS fallback_id, min(e.event_time) AS activated_at,
+      min(CASE WHEN k.account_id IS NOT NULL THEN {tenant_id: k.tenant_id, account_id: k.account_id} END) AS m
+    FROM act_ev e LEFT JOIN keys k USING (source, key) GROUP BY e.event_uid, e.source, e.role)),
 act_snap AS (
   SELECT source, tenant_id, account_id, lower(role) AS role, coalesce(start_at, snapshot_at) AS activated_at
   FROM role_assignments

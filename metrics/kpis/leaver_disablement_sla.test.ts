@@ -48,7 +48,8 @@ describe('leaver_disablement_sla', () => {
     const disable = { event_class: 'account_change', action: 'account_disable', actor_type: 'user', actor_name: 'admin@acme.example' };
     await events(db, [
       { ...disable, event_time: '2026-11-17T09:00:00Z', target_user_id: 'a-alice' }, // on time
-      { ...disable, event_time: '2026-11-18T10:00:00Z', source: 'okta', tenant_id: 'acme.okta.com', action: 'account_suspend', target_user_id: 'o-alice' }, // 10 h late
+      // 10 h late. Stored by a file import that knew no tenant ('default'): matched by source and account id.
+      { ...disable, event_time: '2026-11-18T10:00:00Z', source: 'okta', tenant_id: 'default', action: 'account_suspend', target_user_id: 'o-alice' },
       { ...disable, event_time: '2026-11-19T20:00:00Z', target_user_name: 'Carol@acme.example' }, // by login, before Fri 00:00
       { ...disable, event_time: '2026-11-19T10:00:00Z', target_user_id: 'a-dan' }, // 19 h after HR entered it
       { ...disable, event_time: '2026-11-20T06:00:00Z', target_user_id: 'a-erin' },

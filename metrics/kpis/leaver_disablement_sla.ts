@@ -41,7 +41,7 @@ dis_ev AS (
   SELECT DISTINCT k.source, k.tenant_id, k.account_id, e.event_time
   FROM (SELECT source, tenant_id, event_time, ${TARGET_USER_KEYS} AS key FROM identity_events
         WHERE action IN ${sqlList(DISABLE_ACTIONS)} AND outcome = 'success' AND event_time < ${AS_OF}) e
-  JOIN keys k USING (source, tenant_id, key)),
+  JOIN keys k USING (source, key)),
 dis_snap AS (
   SELECT source, tenant_id, account_id, snapshot_at, coalesce(disabled_at, snapshot_at) AS t
   FROM accounts WHERE enabled = false AND snapshot_at < ${AS_OF}),

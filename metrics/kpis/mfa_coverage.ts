@@ -34,7 +34,7 @@ si AS (
   FROM (SELECT event_uid, source, tenant_id, mfa_satisfied, ${SIGNIN_USER_KEYS} AS key FROM identity_events
         WHERE ${SIGNIN} AND outcome = 'success' AND coalesce(is_interactive, true) AND mfa_satisfied IS NOT NULL
           AND event_time >= ${START} AND event_time < ${END}) e
-  JOIN keys k USING (source, tenant_id, key) GROUP BY ALL),
+  JOIN keys k USING (source, key) GROUP BY ALL),
 judged AS (
   SELECT h.source, h.tenant_id, h.account_id, h.login, h.user_type, en.methods,
     coalesce(si.signins, 0) AS signins, coalesce(si.mfa_signins, 0) AS mfa_signins,

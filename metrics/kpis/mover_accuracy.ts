@@ -39,7 +39,7 @@ changes AS (
   SELECT DISTINCT k.source, k.tenant_id, k.account_id, e.event_time, e.action, e.entitlement
   FROM (SELECT source, tenant_id, event_time, action, lower(coalesce(target_resource_name, privilege_name)) AS entitlement, ${TARGET_USER_KEYS} AS key
         FROM identity_events WHERE action IN ${sqlList([...GRANT_ACTIONS, ...REMOVE_ACTIONS])} AND outcome = 'success' AND event_time < ${AS_OF}) e
-  JOIN keys k USING (source, tenant_id, key)),
+  JOIN keys k USING (source, key)),
 mc AS (
   SELECT ma.employee_id, ma.moved_at, c.event_time, c.action, c.entitlement,
     c.action IN ${sqlList(GRANT_ACTIONS)} AS is_grant

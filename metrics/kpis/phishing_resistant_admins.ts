@@ -28,7 +28,7 @@ pr_signins AS (
   SELECT k.source, k.tenant_id, k.account_id, count(DISTINCT e.event_uid) AS pr_signins
   FROM (SELECT event_uid, source, tenant_id, ${SIGNIN_USER_KEYS} AS key FROM identity_events
         WHERE ${SIGNIN} AND outcome = 'success' AND phishing_resistant AND event_time >= ${START} AND event_time < ${END}) e
-  JOIN keys k USING (source, tenant_id, key) GROUP BY ALL),
+  JOIN keys k USING (source, key) GROUP BY ALL),
 judged AS (
   SELECT ad.source, ad.tenant_id, ad.account_id, ad.login, ad.display_name, ad.roles, m.pr_methods, coalesce(s.pr_signins, 0) AS pr_signins,
     (m.account_id IS NOT NULL OR coalesce(s.pr_signins, 0) > 0) AS phishing_resistant
