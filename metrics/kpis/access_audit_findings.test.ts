@@ -26,4 +26,10 @@ it('access_audit_findings: findings by severity; zero high and fewer medium than
   const q2 = await kpi(db, 'access_audit_findings', '2026-Q2');
   expect([q2.value, q2.met]).toEqual([1, true]); // no high; 1 medium < 2 a year before
   expect(q2.target).toBe('high <= 0; fewer medium than 12 months before');
+  // 2025-Q1 ends before the register's first finding (1 May 2025): not covered, no value.
+  const q1 = await kpi(db, 'access_audit_findings', '2025-Q1');
+  expect(q1).toMatchObject({ status: 'no_data', value: null, needs: ['itsm_records:audit findings register covering the window'] });
+  // 2025-Q4 is covered and had no finding: zero is a value.
+  const q4 = await kpi(db, 'access_audit_findings', '2025-Q4');
+  expect([q4.status, q4.value, q4.met]).toEqual(['ok', 0, true]);
 });

@@ -8,6 +8,8 @@ import type { KpiDefinition } from '../types.js';
  * closed when `closed_at` is set. Access-related: category naming identity/access, or no category
  * (a register kept for access findings only).
  * Target: zero high findings, and fewer medium findings than in the same window a year before.
+ * A window that ends before the register's first finding has no value: the register does not
+ * cover it, and "zero findings" would be made up.
  */
 const base = `f AS (
   SELECT record_id, short_description, category, state, severity, opened_at, closed_at, due_at,
@@ -26,11 +28,11 @@ export const access_audit_findings: KpiDefinition = {
   target: { findings: { maxHigh: 0, mediumFewerThanMonthsAgo: 12 } },
   owner: 'IAM lead',
   needs: [{ id: 'itsm_records:audit_finding', sql: itsmPresent('audit_finding') }],
-  emptyNeed: 'itsm_records:audit findings register',
+  emptyNeed: 'itsm_records:audit findings register covering the window',
   calculation:
-    'Audit findings (itsm_records with record_type audit_finding) raised in the window whose category is access/identity related or empty. Severity: High/Critical/1 = high, Medium/Moderate/2 = medium, else low. Value = number of findings; details by severity and still open. Met when there is no high finding and fewer medium findings than in the window a year before.',
+    'Audit findings (itsm_records with record_type audit_finding) raised in the window whose category is access/identity related or empty. Severity: High/Critical/1 = high, Medium/Moderate/2 = medium, else low. Value = number of findings (none when the register holds no finding raised before the window end: it does not cover the window); details by severity and still open. Met when there is no high finding and fewer medium findings than in the window a year before.',
   valueSql: `WITH ${base}
-SELECT CAST(count(*) AS DOUBLE) AS value, CAST(count(*) FILTER (WHERE level IN ('high', 'medium')) AS DOUBLE) AS numerator, NULL::DOUBLE AS denominator,
+SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM (${itsmCurrent('audit_finding')}) WHERE opened_at < ${END}) THEN NULL ELSE CAST(count(*) AS DOUBLE) END AS value, CAST(count(*) FILTER (WHERE level IN ('high', 'medium')) AS DOUBLE) AS numerator, NULL::DOUBLE AS denominator,
   CAST(to_json({high: count(*) FILTER (WHERE level = 'high'), medium: count(*) FILTER (WHERE level = 'medium'), low: count(*) FILTER (WHERE level = 'low'), open: count(*) FILTER (WHERE closed_at IS NULL)}) AS VARCHAR) AS details
 FROM f`,
   evidenceSql: `WITH ${base}
