@@ -15,12 +15,23 @@ import { asBool, asDate, asText, asTimestamp, describe, getPath, isBlank, unwrap
  *   as        transform(s), in order: display | value (ServiceNow/Jira reference halves), lower,
  *             channel (lower, `-`/space → `_`), digit (leading number: `1 - Critical` → `1`),
  *             prefix (leading letters: `INC0010001` → `INC`), iso (a time as ISO-8601 text)
- * A mapping may also list `required` columns: a record that leaves one empty is quarantined.
  *   pick      first (default) | latest (the latest of all times found) | join (all values, `/`)
  *   map       value → value (matched case-insensitively); a value not in the map is an error
  *             unless `unmapped: keep` (keep it, lower-cased) or a `default` is given
  *   default   used when the value is empty or unmapped
  * After the transforms the value is converted to the column's type (text, timestamp, date, boolean).
+ * A mapping may also list `required` columns: a record that leaves one empty is quarantined.
+ *
+ * Example (an HRIS export with its own column names, as it would sit in config):
+ *   name: hibob
+ *   fields:
+ *     employee_id: Employee Id
+ *     status: { from: Lifecycle status, map: { Employed: active, Terminated: terminated, On leave: leave } }
+ *     worker_type: { from: Employment type, map: { Permanent: employee, Contractor: contractor }, unmapped: keep }
+ *     hire_date: Start date
+ *     manager_employee_id: Reports to (id)
+ *     updated_at: [Last changed, Exported at]
+ *   required: [hire_date]
  */
 export const TRANSFORMS = ['display', 'value', 'lower', 'channel', 'digit', 'prefix', 'iso'] as const;
 export type Transform = (typeof TRANSFORMS)[number];
