@@ -141,3 +141,30 @@ export function nearestRank(column: string, q: number): string {
 export function jsonDetails(struct: string): string {
   return `CAST(to_json(${struct}) AS VARCHAR)`;
 }
+
+/**
+ * Sign-in aggregates per account. Sign-ins are first grouped by the names they carry (source,
+ * actor id/name, target id/name) — millions of events collapse to one row per distinct user name —
+ * and only those groups are matched to accounts, so the key join never sees every event. A group
+ * that matches one account through two keys counts once (DISTINCT on group and account).
+ * `aggs` maps an output column to [aggregate over events, how groups combine] — e.g.
+ * `{ n: ['count(*)', 'sum'], last: ['max(event_time)', 'max'] }`.
+ */
+export function signinsByAccount(keysCte: string, where: string, aggs: Record<string, [string, 'sum' | 'max' | 'min']>): string {
+  const inner = Object.entries(aggs)
+    .map(([name, [expr]]) => `${expr} AS ${name}`)
+    .join(', ');
+  const outer = Object.entries(aggs)
+    .map(([name, [, combine]]) => `${combine}(g.${name}) AS ${name}`)
+    .join(', ');
+  return `WITH g AS (
+    SELECT row_number() OVER () AS gid, * FROM (
+      SELECT source, actor_id, lower(actor_name) AS actor_key, target_user_id, lower(target_user_name) AS target_key, ${inner}
+      FROM identity_events WHERE ${SIGNIN} AND ${where}
+      GROUP BY source, actor_id, lower(actor_name), target_user_id, lower(target_user_name))),
+  m AS (
+    SELECT DISTINCT u.gid, k.source, k.tenant_id, k.account_id
+    FROM (SELECT gid, source, unnest([actor_id, actor_key, target_user_id, target_key]) AS key FROM g) u
+    JOIN ${keysCte} k USING (source, key))
+  SELECT m.source, m.tenant_id, m.account_id, ${outer} FROM m JOIN g USING (gid) GROUP BY m.source, m.tenant_id, m.account_id`;
+}

@@ -1,4 +1,4 @@
-import { AS_OF, END, SIGNIN, SIGNIN_USER_KEYS, accountKeys, jsonDetails, latestSnapshot } from '../sql.js';
+import { AS_OF, END, SIGNIN, accountKeys, jsonDetails, latestSnapshot, signinsByAccount } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -23,11 +23,7 @@ priv AS (
   FROM holders h LEFT JOIN acc a USING (source, tenant_id, account_id)
   WHERE coalesce(a.enabled, true) AND NOT coalesce(a.is_break_glass, false)),
 keys AS (${accountKeys('priv')}),
-last_ev AS (
-  SELECT k.source, k.tenant_id, k.account_id, max(e.event_time) AS last_event
-  FROM (SELECT source, tenant_id, event_time, ${SIGNIN_USER_KEYS} AS key FROM identity_events
-        WHERE ${SIGNIN} AND outcome = 'success' AND event_time < ${REF}) e
-  JOIN keys k USING (source, key) GROUP BY ALL),
+last_ev AS (${signinsByAccount('keys', `outcome = 'success' AND event_time < ${REF}`, { last_event: ['max(event_time)', 'max'] })}),
 judged AS (
   SELECT p.*, greatest(p.last_success_signin_at, l.last_event) AS last_success,
     date_diff('second', coalesce(greatest(p.last_success_signin_at, l.last_event), p.created_at, TIMESTAMP '1970-01-01'), ${REF}) / 86400.0 AS idle_days

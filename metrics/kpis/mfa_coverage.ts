@@ -1,4 +1,4 @@
-import { END, SIGNIN, SIGNIN_USER_KEYS, START, accountKeys, jsonDetails, latestSnapshot, sqlList } from '../sql.js';
+import { END, START, accountKeys, jsonDetails, latestSnapshot, signinsByAccount, sqlList } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -29,12 +29,10 @@ enrolled AS (
   SELECT source, tenant_id, account_id, string_agg(DISTINCT method, ',' ORDER BY method) AS methods
   FROM am WHERE lower(method) NOT IN ${sqlList(NON_MFA_METHODS)} GROUP BY ALL),
 keys AS (${accountKeys('human')}),
-si AS (
-  SELECT k.source, k.tenant_id, k.account_id, count(DISTINCT e.event_uid) AS signins, count(DISTINCT e.event_uid) FILTER (WHERE e.mfa_satisfied) AS mfa_signins
-  FROM (SELECT event_uid, source, tenant_id, mfa_satisfied, ${SIGNIN_USER_KEYS} AS key FROM identity_events
-        WHERE ${SIGNIN} AND outcome = 'success' AND coalesce(is_interactive, true) AND mfa_satisfied IS NOT NULL
-          AND event_time >= ${START} AND event_time < ${END}) e
-  JOIN keys k USING (source, key) GROUP BY ALL),
+si AS (${signinsByAccount('keys', `outcome = 'success' AND coalesce(is_interactive, true) AND mfa_satisfied IS NOT NULL AND event_time >= ${START} AND event_time < ${END}`, {
+  signins: ['count(*)', 'sum'],
+  mfa_signins: ['count(*) FILTER (WHERE mfa_satisfied)', 'sum'],
+})}),
 judged AS (
   SELECT h.source, h.tenant_id, h.account_id, h.login, h.user_type, en.methods,
     coalesce(si.signins, 0) AS signins, coalesce(si.mfa_signins, 0) AS mfa_signins,

@@ -1,4 +1,4 @@
-import { END, SIGNIN, SIGNIN_USER_KEYS, START, accountKeys, jsonDetails, latestSnapshot } from '../sql.js';
+import { END, SIGNIN, START, accountKeys, jsonDetails, latestSnapshot, signinsByAccount } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -24,11 +24,7 @@ pr_methods AS (
   SELECT source, tenant_id, account_id, string_agg(DISTINCT method, ',' ORDER BY method) AS pr_methods
   FROM am WHERE phishing_resistant GROUP BY ALL),
 keys AS (${accountKeys('admins')}),
-pr_signins AS (
-  SELECT k.source, k.tenant_id, k.account_id, count(DISTINCT e.event_uid) AS pr_signins
-  FROM (SELECT event_uid, source, tenant_id, ${SIGNIN_USER_KEYS} AS key FROM identity_events
-        WHERE ${SIGNIN} AND outcome = 'success' AND phishing_resistant AND event_time >= ${START} AND event_time < ${END}) e
-  JOIN keys k USING (source, key) GROUP BY ALL),
+pr_signins AS (${signinsByAccount('keys', `outcome = 'success' AND phishing_resistant AND event_time >= ${START} AND event_time < ${END}`, { pr_signins: ['count(*)', 'sum'] })}),
 judged AS (
   SELECT ad.source, ad.tenant_id, ad.account_id, ad.login, ad.display_name, ad.roles, m.pr_methods, coalesce(s.pr_signins, 0) AS pr_signins,
     (m.account_id IS NOT NULL OR coalesce(s.pr_signins, 0) > 0) AS phishing_resistant
