@@ -30,7 +30,10 @@ export interface GenerateOptions {
   users?: number;
   days?: number;
   seed?: number;
-  /** End of the window (exclusive). Default 2026-11-23T00:00:00Z, so a seed always gives the same files. */
+  /**
+   * End of the window (exclusive), rounded down to a UTC midnight. Default 2026-11-23T00:00:00Z, so
+   * a seed always gives the same files.
+   */
   end?: Date;
   onProgress?: (msg: string) => void;
 }
@@ -60,7 +63,8 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   for (const sub of ['okta', 'entra', 'google_workspace', 'aws', 'inventory', 'hris', 'itsm', 'survey', 'audit']) fs.rmSync(path.join(outDir, sub), { recursive: true, force: true });
   fs.rmSync(path.join(outDir, 'labels.json'), { force: true });
 
-  const end = Math.floor(endDate.getTime() / 1000) * 1000;
+  // The window is whole UTC days: an end inside a day is moved back to that day's midnight.
+  const end = Math.floor(endDate.getTime() / DAY) * DAY;
   const win: Window = { start: end - days * DAY, end, days, snapshotAt: end - DAY };
   const root = new Rng(`idtrail-demo/${seed}`);
   const tenants = tenantsFor(root.fork('tenants'));

@@ -133,11 +133,11 @@ function mfaFatigue(pl: Planner): void {
     let t = t0;
     for (let i = 0; i < n; i++) {
       ctx.sink.add('okta', t, oktaEvent(rng, { t, eventType: 'system.push.send_factor_verify_push', displayMessage: 'A push was sent to a user for verification', actor: oktaUserActor(v), ip: attackerIp, ua: ATTACKER_UA, result: 'SUCCESS', session: { external: session }, requestUri: '/api/v1/authn/factors/push/verify', target: [oktaUserTarget(v), oktaMfaTarget(ctx, v, 'push')] }));
-      const td = t + rng.int(6, 20) * 1000;
+      const td = t + rng.int(6, 14) * 1000;
       const deny = oktaEvent(rng, { t: td, eventType: 'user.mfa.okta_verify.deny_push', displayMessage: 'User rejected Okta push verify', legacyEventType: 'core.user.factor.attempt_fail', actor: oktaUserActor(v), ip: attackerIp, ua: ATTACKER_UA, result: 'FAILURE', reason: 'User rejected Okta push verify', session: { external: session }, requestUri: '/api/v1/authn/factors/push/verify', debug: { factor: 'OKTA_VERIFY_PUSH', pushOnlyResponseType: 'REJECT', pushWithNumberChallengeResponseType: 'null' }, target: [oktaUserTarget(v), oktaMfaTarget(ctx, v, 'push')] });
       ctx.sink.add('okta', td, deny);
       ids.push(deny.uuid as string);
-      t = td + rng.int(35, 55) * 1000;
+      t = td + rng.int(22, 32) * 1000;
     }
     const ok = oktaEvent(rng, { t, eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', legacyEventType: 'core.user.factor.attempt_success', actor: oktaUserActor(v), ip: attackerIp, ua: ATTACKER_UA, result: 'SUCCESS', session: { external: session }, authProvider: 'FACTOR_PROVIDER', credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'ASSERTION', debug: { factor: 'OKTA_VERIFY_PUSH', factorIntent: 'AUTHENTICATION' }, target: [oktaUserTarget(v), oktaMfaTarget(ctx, v, 'push')] });
     ctx.sink.add('okta', t, ok);
@@ -162,7 +162,7 @@ function mfaFatigue(pl: Planner): void {
       const e = oktaEvent(rng, { t, eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', legacyEventType: 'core.user.factor.attempt_fail', actor: oktaUserActor(v), ip: attackerIp, ua: ATTACKER_UA, result: 'FAILURE', reason: 'INVALID_CREDENTIALS', session: { external: session }, authProvider: 'FACTOR_PROVIDER', credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'ASSERTION', requestUri: '/idp/idx/authenticators/poll', debug: { factor: 'OKTA_VERIFY_PUSH', factorIntent: 'AUTHENTICATION' }, target: [oktaUserTarget(v), oktaMfaTarget(ctx, v, 'push'), { id: ctx.oktaApps.dashboard.id, type: 'AppInstance', alternateId: 'Okta Dashboard', displayName: 'Okta Dashboard', detailEntry: null }] });
       ctx.sink.add('okta', t, e);
       ids.push(e.uuid as string);
-      t += rng.int(35, 50) * 1000;
+      t += rng.int(28, 40) * 1000;
     }
     const ok = oktaEvent(rng, { t, eventType: 'user.authentication.auth_via_mfa', displayMessage: 'Authentication of user via MFA', legacyEventType: 'core.user.factor.attempt_success', actor: oktaUserActor(v), ip: attackerIp, ua: ATTACKER_UA, result: 'SUCCESS', session: { external: session }, authProvider: 'FACTOR_PROVIDER', credentialProvider: 'OKTA_CREDENTIAL_PROVIDER', credentialType: 'ASSERTION', requestUri: '/idp/idx/authenticators/poll', debug: { factor: 'OKTA_VERIFY_PUSH', factorIntent: 'AUTHENTICATION' }, target: [oktaUserTarget(v), oktaMfaTarget(ctx, v, 'push'), { id: ctx.oktaApps.dashboard.id, type: 'AppInstance', alternateId: 'Okta Dashboard', displayName: 'Okta Dashboard', detailEntry: null }] });
     ctx.sink.add('okta', t, ok);
@@ -185,7 +185,7 @@ function mfaFatigue(pl: Planner): void {
     const corr = rng.uuid();
     for (let i = 0; i < n; i++) {
       ids.push(entraSignIn(ctx, rng, v, t, attackerIp, dev, { errorCode: 500121, failureReason: 'Authentication failed during strong authentication request.', additionalDetails: 'MFA denied; user declined the authentication', mfa: 'push', correlationId: corr }).id);
-      t += rng.int(45, 70) * 1000;
+      t += rng.int(40, 60) * 1000;
     }
     ids.push(entraSignIn(ctx, rng, v, t, attackerIp, dev, { mfa: 'push', correlationId: corr }).id);
     label(pl, 'mfa_fatigue', false, 'entra', { user: v.login, ip: attackerIp.ip }, [t0, t], ids, { denials: n });
