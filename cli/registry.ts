@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demoCommand } from './commands/demo.js';
 import { RULES_COMMANDS } from './commands/rules.js';
 import { ingestOkta, ingestEntra, ingestGoogleWorkspace, ingestAws } from './commands/ingest-source.js';
 import { configCheck } from './commands/config.js';
@@ -22,6 +23,7 @@ import { generateCommand } from './commands/generate.js';
  * longest prefix of the arguments.
  */
 export const COMMANDS: Command[] = [
+  demoCommand,
   ...RULES_COMMANDS,
   forwardCommand,
   ...alertsCommands,
