@@ -72,8 +72,13 @@ function jtext(v: string): string {
   return `(CASE WHEN ${v} IS NULL OR json_type(${v}) = 'NULL' THEN NULL WHEN json_type(${v}) = 'DOUBLE' THEN ${numText(`CAST(${v} AS DOUBLE)`)} ELSE json_extract_string(${v}, '$') END)`;
 }
 
+/** The last expansion keeps an empty array as itself, so that it reads as '[]'. */
+function jexpandLast(l: string): string {
+  return `flatten(list_transform(${l}, lambda v: CASE WHEN json_type(v) = 'ARRAY' AND json_array_length(v) > 0 THEN json_extract(v, '$[*]') ELSE [v] END))`;
+}
+
 function jfinal(l: string): Vals {
-  return { kind: 'list', expr: `list_filter(list_transform(${jexpand(l)}, lambda v: ${jtext('v')}), lambda v: v IS NOT NULL)` };
+  return { kind: 'list', expr: `list_filter(list_transform(${jexpandLast(l)}, lambda v: ${jtext('v')}), lambda v: v IS NOT NULL)` };
 }
 
 function jwalk(l: string, path: string[]): string {
@@ -139,6 +144,13 @@ function typedWalk(stream: RawStream, path: string[]): Step {
 }
 
 function finalTyped(c0: Typed): Vals | null {
+  if (c0.type.kind === 'list') {
+    // an empty array reads as '[]': exact only for one array (not a flattened list of arrays)
+    if (c0.list || c0.type.of.kind !== 'scalar') return c0.type.of.kind === 'json' && !c0.list ? jfinal(`[to_json(${c0.expr})]`) : null;
+    const t = scalarText('x', c0.type.of);
+    if (t === null) return null;
+    return { kind: 'list', expr: `(CASE WHEN len(${c0.expr}) = 0 THEN ['[]'] ELSE ${t === 'x' ? c0.expr : `list_transform(${c0.expr}, lambda x: ${t})`} END)` };
+  }
   const c = texpand(c0);
   if (c.type.kind === 'json') return jfinal(c.list ? c.expr : `[${c.expr}]`);
   if (c.list) {

@@ -16,14 +16,16 @@ export async function loadRawRecords(db: DuckDb, stream: RawStream, records: unk
   await ensureRawTable(db, stream);
   const uids: string[] = [];
   const table = col(rawTable(stream));
-  for (let i = 0; i < records.length; i++) {
-    const uid = `${opts.uidPrefix ?? stream.name}:${opts.tenant ?? 'test'}:${i}:${Math.random().toString(36).slice(2, 10)}`;
-    uids.push(uid);
+  const prefix = `${opts.uidPrefix ?? stream.name}:${opts.tenant ?? 'test'}:${Math.random().toString(36).slice(2, 10)}`;
+  // chunks of records in one statement: the JSON array is one bound parameter
+  for (let start = 0; start < records.length; start += 500) {
+    const chunk = records.slice(start, start + 500);
     await db.run(
-      `INSERT INTO ${table} SELECT $1, $2, coalesce(CAST((${stream.nativeId}) AS VARCHAR), $1), (${stream.eventTime}), now()::TIMESTAMP, $3, j, ${typedSelect(stream)}
-       FROM (SELECT j, k, b, json_transform(b, ${transformSpec(stream)}) AS t FROM (SELECT j, k, (${bodyExpr(stream)}) AS b FROM (SELECT j, json_keys(j) AS k FROM (SELECT CAST($4 AS JSON) AS j))))`,
-      [uid, opts.tenant ?? 'test', opts.batch ?? 1, JSON.stringify(records[i])],
+      `INSERT INTO ${table} SELECT $1 || ':' || CAST(n AS VARCHAR), $2, coalesce(CAST((${stream.nativeId}) AS VARCHAR), $1 || ':' || CAST(n AS VARCHAR)), (${stream.eventTime}), now()::TIMESTAMP, $3, j, ${typedSelect(stream)}
+       FROM (SELECT n, j, k, b, json_transform(b, ${transformSpec(stream)}) AS t FROM (SELECT n, j, k, (${bodyExpr(stream)}) AS b FROM (SELECT n, j, json_keys(j) AS k FROM (SELECT generate_subscripts(a, 1) + ${start - 1} AS n, unnest(a) AS j FROM (SELECT json_extract(CAST($4 AS JSON), '$[*]') AS a)))))`,
+      [prefix, opts.tenant ?? 'test', opts.batch ?? 1, JSON.stringify(chunk)],
     );
+    chunk.forEach((_r, i) => uids.push(`${prefix}:${start + i}`));
   }
   return uids;
 }

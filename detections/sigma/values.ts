@@ -43,7 +43,15 @@ export function walk(start: unknown, path: string[]): unknown[] {
     for (const v of cur) if (isObj(v)) next.push(getKey(v, seg));
     cur = next;
   }
-  return expand(cur).filter((v) => v !== null && v !== undefined);
+  // the last array stands for its elements; an empty one reads as itself ('[]')
+  const out: unknown[] = [];
+  for (const v of cur) {
+    if (Array.isArray(v)) {
+      if (v.length === 0) out.push(v);
+      else out.push(...v);
+    } else out.push(v);
+  }
+  return out.filter((v) => v !== null && v !== undefined);
 }
 
 export function numText(n: number): string {
