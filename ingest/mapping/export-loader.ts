@@ -72,7 +72,7 @@ export async function loadExport(db: DuckDb, job: ExportLoad): Promise<LoadResul
   const rows = mapped.map((m) => m.row);
   const written = await db.transaction(async (conn) => {
     await writeQuarantine(conn, { source: job.quarantineSource, stream: job.stream, tenant: null, origin: job.origin }, rejected);
-    return writeRows(db, conn, job.table, rows);
+    return writeRows(conn, job.table, rows);
   });
   const result = emptyResult();
   result.received = job.records.length + job.bad.length;

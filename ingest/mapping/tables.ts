@@ -212,7 +212,7 @@ export interface WriteOptions {
  * Inserts rows (deduplicated on the key within the batch first), returning how many were stored or
  * changed; the rest were already there.
  */
-export async function writeRows(db: DuckDb, conn: DuckDBConnection, table: TableName, rows: Row[], opts: WriteOptions = {}): Promise<{ stored: number; duplicates: number }> {
+export async function writeRows(conn: DuckDBConnection, table: TableName, rows: Row[], opts: WriteOptions = {}): Promise<{ stored: number; duplicates: number }> {
   if (rows.length === 0) return { stored: 0, duplicates: 0 };
   const spec = TABLES[table];
   const seen = new Map<string, Row>();
@@ -241,7 +241,6 @@ export async function writeRows(db: DuckDb, conn: DuckDBConnection, table: Table
   const sql = `INSERT INTO ${table} (${cols})
 SELECT ${selectList(spec)} FROM (SELECT unnest(from_json($1::JSON, '${structType(spec)}')) AS r)
 ${conflict}`;
-  void db;
   const res = await conn.run(sql, [JSON.stringify(unique)]);
   const stored = Number(res.rowsChanged);
   return { stored, duplicates: unique.length - stored + inBatchDuplicates };

@@ -97,7 +97,7 @@ export async function loadInventoryPages(store: StoreLike, page: InventoryPage):
   });
   const written = await db.transaction(async (conn) => {
     await writeQuarantine(conn, { source: 'inventory', stream: `${page.source}_${page.kind}`, tenant: page.tenant, origin }, rejected);
-    return writeRows(db, conn, spec.table, rows, { update: spec.update });
+    return writeRows(conn, spec.table, rows, { update: spec.update });
   });
   result.received = rows.length + rejected.length + result.skipped;
   result.stored = written.stored;
