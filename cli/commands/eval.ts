@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { generateDemo } from '../../ingest/synth/index.js';
+import { ingestPath } from '../../ingest/sources/file.js';
+import { loadDemoNonEventData } from '../../ingest/sources/demo-exports.js';
 import type { Command } from '../command.js';
 import { flag, int, str, writeJson } from '../command.js';
 import { DuckDbStore } from '../../store/duckdb/store.js';
@@ -11,7 +15,7 @@ import { IdtrailError } from '../../lib/errors.js';
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'score the detections against the demo data\'s labelled scenarios (precision, recall, missed, false alarms)',
-  usage: 'eval [--db FILE] [--labels FILE] [--slack MIN] [--allowlist FILE] [--params FILE] [--json]',
+  usage: 'eval [--db FILE] [--labels FILE] [--data DIR] [--slack MIN] [--allowlist FILE] [--params FILE] [--json]',
   options: {
     db: { type: 'string' },
     labels: { type: 'string' },
@@ -23,12 +27,11 @@ export const evalCommand: Command = {
   },
   async run(ctx) {
     const dataDir = str(ctx, 'data', 'out/demo-data')!;
-    const dbPath = str(ctx, 'db') ?? (existsSync('idtrail.duckdb') ? 'idtrail.duckdb' : undefined);
-    if (!dbPath || !existsSync(dbPath)) {
-      throw new IdtrailError('file_not_found', `no database to evaluate${dbPath ? `: ${dbPath}` : ''}`, {
-        hint: "run 'idtrail demo' first (it generates and ingests the demo data), or pass --db FILE",
-      });
+    let dbPath = str(ctx, 'db');
+    if (dbPath && !existsSync(dbPath)) {
+      throw new IdtrailError('file_not_found', `database not found: ${dbPath}`, { hint: "run 'idtrail demo' first, or leave out --db to evaluate a freshly generated demo" });
     }
+    if (!dbPath) dbPath = await defaultDemoDb(dataDir, (m) => (ctx.interactive ? ctx.stderr.write(`${m}\n`) : undefined));
     const labelsFile = str(ctx, 'labels') ?? join(dataDir, 'labels.json');
     const labels = await readLabels(labelsFile);
     const allowlistFile = str(ctx, 'allowlist');
@@ -62,3 +65,29 @@ export const evalCommand: Command = {
     }
   },
 };
+
+/**
+ * Without --db: the demo data in `dataDir` (generated with the default size and seed if absent),
+ * ingested once into `<dataDir>/../eval.duckdb` and reused on later runs.
+ */
+async function defaultDemoDb(dataDir: string, say: (m: string) => void): Promise<string> {
+  const dbPath = join(dataDir, '..', 'eval.duckdb');
+  if (existsSync(dbPath)) return dbPath;
+  if (!existsSync(join(dataDir, 'labels.json'))) {
+    say(`generating the default demo organisation into ${dataDir}`);
+    await mkdir(dataDir, { recursive: true });
+    await generateDemo({ outDir: dataDir });
+  }
+  say(`ingesting ${dataDir} into ${dbPath}`);
+  const store = await DuckDbStore.open(dbPath);
+  try {
+    for (const source of ['okta', 'entra', 'google_workspace', 'aws']) {
+      const dir = join(dataDir, source);
+      if (await stat(dir).catch(() => null)) await ingestPath(store, dir, { source });
+    }
+    await loadDemoNonEventData(store, dataDir);
+  } finally {
+    await store.close();
+  }
+  return dbPath;
+}
