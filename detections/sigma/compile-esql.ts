@@ -81,10 +81,14 @@ function testEsql(f: string, t: RTest): string {
   }
 }
 
-function or(items: string[]): string {
+function or(items0: string[]): string {
+  if (items0.includes('TRUE')) return 'TRUE';
+  const items = items0.filter((i) => i !== 'FALSE');
   return items.length === 0 ? 'FALSE' : items.length === 1 ? items[0]! : `(${items.join(' OR ')})`;
 }
-function and(items: string[]): string {
+function and(items0: string[]): string {
+  if (items0.includes('FALSE')) return 'FALSE';
+  const items = items0.filter((i) => i !== 'TRUE');
   return items.length === 0 ? 'TRUE' : items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
 }
 
@@ -128,7 +132,7 @@ function esqlTable(p: Pipeline, stream: RawStream): TargetTable<string> {
   return {
     and,
     or,
-    not: (item) => `NOT ${item}`,
+    not: (item) => (item === 'TRUE' ? 'FALSE' : item === 'FALSE' ? 'TRUE' : `NOT ${item}`),
     constant: (v) => (v ? 'TRUE' : 'FALSE'),
     field: (node) => fieldEsql(p, stream, node),
     keyword: (test) => {
