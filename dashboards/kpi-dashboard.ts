@@ -12,7 +12,8 @@ function tileClass(tile: KpiTile): string {
   if (tile.status === 'no_data') return 'no_data';
   if (tile.met === true) return 'met';
   if (tile.met === false) return 'missed';
-  return 'unknown';
+  // A value whose target is a trend needs more history before it can be judged.
+  return 'tracking';
 }
 
 function changeText(tile: KpiTile): string {

@@ -18,7 +18,7 @@ export function kpiTrendSpec(tile: KpiTile, width = 260, height = 90): TopLevelS
       mark: { type: 'line', color: THEME.neutral, strokeWidth: 1.5 },
       encoding: {
         x: { field: 'period', type: 'ordinal', sort: null, axis: { labelAngle: -45, labelFontSize: 8, title: null } },
-        y: { field: 'value', type: 'quantitative', axis: { format: pct ? '.0%' : '~s', labelFontSize: 8, title: null, tickCount: 3 }, scale: { zero: false } },
+        y: { field: 'value', type: 'quantitative', axis: { format: pct ? '.1~%' : '~s', labelFontSize: 8, title: null, tickCount: 3 }, scale: { zero: false } },
       },
     },
     {
