@@ -83,87 +83,130 @@ function validTime(value: string, field: string, alertId: string): string {
   return value;
 }
 
+/** The JSON shape one alert row is bound as (one parameter for a whole batch, cast with from_json). */
+const ROW_STRUCTURE = JSON.stringify([
+  {
+    alert_id: 'VARCHAR', rule_id: 'VARCHAR', rule_title: 'VARCHAR', rule_author: 'VARCHAR', rule_kind: 'VARCHAR',
+    severity: 'VARCHAR', tactics: ['VARCHAR'], techniques: ['VARCHAR'], entity_user: 'VARCHAR', entity_ip: 'VARCHAR',
+    entity_app: 'VARCHAR', tenant_id: 'VARCHAR', first_seen: 'VARCHAR', last_seen: 'VARCHAR', event_count: 'BIGINT',
+    evidence_event_ids: ['VARCHAR'], explanation: 'VARCHAR', details: 'JSON', status: 'VARCHAR', resolution: 'VARCHAR',
+    status_note: 'VARCHAR', suppressed_by: 'VARCHAR', created_at: 'VARCHAR',
+  },
+]);
+
+function toRow(a: Alert, now: string): Record<string, unknown> {
+  return {
+    alert_id: a.alert_id,
+    rule_id: a.rule_id,
+    rule_title: a.rule_title,
+    rule_author: a.rule_author ?? null,
+    rule_kind: a.rule_kind,
+    severity: a.severity,
+    tactics: a.tactics ?? [],
+    techniques: a.techniques ?? [],
+    entity_user: a.entity?.user ?? null,
+    entity_ip: a.entity?.ip ?? null,
+    entity_app: a.entity?.app ?? null,
+    tenant_id: a.tenant_id ?? null,
+    first_seen: a.first_seen,
+    last_seen: a.last_seen,
+    event_count: Math.max(a.event_count, 0),
+    evidence_event_ids: [...new Set(a.evidence_event_ids ?? [])],
+    explanation: a.explanation,
+    details: a.details ?? {},
+    status: a.status ?? 'new',
+    resolution: a.resolution ?? null,
+    status_note: a.status_note ?? null,
+    suppressed_by: a.suppressed_by ?? null,
+    created_at: a.created_at && !Number.isNaN(Date.parse(a.created_at)) ? a.created_at : now,
+  };
+}
+
+/** Folds a later hit of the same alert into an earlier one (the grouping rule of `upsertAlerts`). */
+function merge(old: Alert, a: Alert): Alert {
+  const evidence = [...new Set([...old.evidence_event_ids, ...a.evidence_event_ids])];
+  return {
+    ...old,
+    first_seen: Date.parse(a.first_seen) < Date.parse(old.first_seen) ? a.first_seen : old.first_seen,
+    last_seen: Date.parse(a.last_seen) > Date.parse(old.last_seen) ? a.last_seen : old.last_seen,
+    event_count: Math.max(old.event_count, a.event_count, evidence.length),
+    evidence_event_ids: evidence,
+    explanation: a.explanation,
+    details: a.details ?? {},
+    severity: a.severity,
+    suppressed_by: a.suppressed_by ?? null,
+  };
+}
+
 /**
  * Inserts new alerts and merges repeated hits into existing ones. For an existing alert_id it widens
  * first/last seen, merges the evidence ids, takes the newer explanation, details and severity, and
  * keeps the triage status (an acknowledged or closed alert is never reset to new). The event count
  * is the larger of the stored count, the new count and the number of distinct evidence ids, so a
  * re-run over the same window leaves it unchanged and a burst split across two runs adds up.
- * Unsuppressed new alerts are queued for each sink in the same transaction.
+ * Unsuppressed new alerts are queued for each sink in the same transaction. Set-based: a batch is a
+ * handful of statements whatever its size.
  */
 export async function upsertAlerts(db: DuckDb, list: Alert[], sinks: string[]): Promise<{ created: number; updated: number }> {
   if (list.length === 0) return { created: 0, updated: 0 };
+  for (const a of list) {
+    validTime(a.first_seen, 'first_seen', a.alert_id);
+    validTime(a.last_seen, 'last_seen', a.alert_id);
+  }
+  // The same alert twice in one call is one alert.
+  const incoming = new Map<string, Alert>();
+  for (const a of list) {
+    const prev = incoming.get(a.alert_id);
+    incoming.set(a.alert_id, prev ? merge(prev, a) : a);
+  }
+  const now = new Date().toISOString();
   return inTransaction(db, async (conn) => {
-    let created = 0;
-    let updated = 0;
-    const now = new Date().toISOString();
-    for (const a of list) {
-      validTime(a.first_seen, 'first_seen', a.alert_id);
-      validTime(a.last_seen, 'last_seen', a.alert_id);
-      const existing = await db.one<Row>(`SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.alert_id = $1`, [a.alert_id], conn);
-      if (existing) {
-        const old = rowToAlert(existing);
-        const evidence = [...new Set([...old.evidence_event_ids, ...a.evidence_event_ids])];
-        const count = Math.max(old.event_count, a.event_count, evidence.length);
-        await db.run(
-          `UPDATE alerts SET
-             first_seen = least(first_seen, $2::TIMESTAMP),
-             last_seen = greatest(last_seen, $3::TIMESTAMP),
-             event_count = $4,
-             evidence_event_ids = $5::JSON::VARCHAR[],
-             explanation = $6,
-             details = $7::JSON,
-             severity = $8,
-             suppressed_by = $9,
-             updated_at = $10::TIMESTAMP
-           WHERE alert_id = $1`,
-          [a.alert_id, a.first_seen, a.last_seen, count, JSON.stringify(evidence), a.explanation, JSON.stringify(a.details ?? {}), a.severity, a.suppressed_by ?? null, now],
-          conn,
-        );
-        updated++;
-        continue;
-      }
+    const existingRows = await db.all<Row>(
+      `SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.alert_id IN (SELECT unnest($1::JSON::VARCHAR[]))`,
+      [JSON.stringify([...incoming.keys()])],
+      conn,
+    );
+    const existing = new Map(existingRows.map((r) => [String(r.alert_id), rowToAlert(r)]));
+    const fresh = [...incoming.values()].filter((a) => !existing.has(a.alert_id));
+    const merged = [...incoming.values()].filter((a) => existing.has(a.alert_id)).map((a) => merge(existing.get(a.alert_id)!, a));
+    if (fresh.length) {
       await db.run(
         `INSERT INTO alerts (alert_id, rule_id, rule_title, rule_author, rule_kind, severity, tactics, techniques,
            entity_user, entity_ip, entity_app, tenant_id, first_seen, last_seen, event_count, evidence_event_ids,
            explanation, details, status, resolution, status_note, status_changed_at, suppressed_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::JSON::VARCHAR[], $8::JSON::VARCHAR[], $9, $10, $11, $12, $13::TIMESTAMP, $14::TIMESTAMP,
-           $15, $16::JSON::VARCHAR[], $17, $18::JSON, $19, $20, $21, NULL, $22, $23::TIMESTAMP, $24::TIMESTAMP)`,
-        [
-          a.alert_id,
-          a.rule_id,
-          a.rule_title,
-          a.rule_author ?? null,
-          a.rule_kind,
-          a.severity,
-          JSON.stringify(a.tactics ?? []),
-          JSON.stringify(a.techniques ?? []),
-          a.entity?.user ?? null,
-          a.entity?.ip ?? null,
-          a.entity?.app ?? null,
-          a.tenant_id ?? null,
-          a.first_seen,
-          a.last_seen,
-          Math.max(a.event_count, 0),
-          JSON.stringify([...new Set(a.evidence_event_ids ?? [])]),
-          a.explanation,
-          JSON.stringify(a.details ?? {}),
-          a.status ?? 'new',
-          a.resolution ?? null,
-          a.status_note ?? null,
-          a.suppressed_by ?? null,
-          a.created_at && !Number.isNaN(Date.parse(a.created_at)) ? a.created_at : now,
-          now,
-        ],
+         SELECT r.alert_id, r.rule_id, r.rule_title, r.rule_author, r.rule_kind, r.severity, r.tactics, r.techniques,
+           r.entity_user, r.entity_ip, r.entity_app, r.tenant_id, r.first_seen::TIMESTAMP, r.last_seen::TIMESTAMP,
+           r.event_count, r.evidence_event_ids, r.explanation, r.details, r.status, r.resolution, r.status_note, NULL,
+           r.suppressed_by, r.created_at::TIMESTAMP, $2::TIMESTAMP
+         FROM (SELECT unnest(from_json($1::JSON, '${ROW_STRUCTURE}')) AS r)`,
+        [JSON.stringify(fresh.map((a) => toRow(a, now))), now],
         conn,
       );
-      created++;
-      // A suppressed alert is kept for the record but not sent to the SIEM.
-      if (!a.suppressed_by) {
-        for (const sink of sinks) await enqueueOn(db, conn, sink, [a.alert_id], now);
-      }
     }
-    return { created, updated };
+    if (merged.length) {
+      await db.run(
+        `UPDATE alerts SET first_seen = u.r.first_seen::TIMESTAMP, last_seen = u.r.last_seen::TIMESTAMP,
+           event_count = u.r.event_count, evidence_event_ids = u.r.evidence_event_ids, explanation = u.r.explanation,
+           details = u.r.details, severity = u.r.severity, suppressed_by = u.r.suppressed_by, updated_at = $2::TIMESTAMP
+         FROM (SELECT unnest(from_json($1::JSON, '${ROW_STRUCTURE}')) AS r) u
+         WHERE alerts.alert_id = u.r.alert_id`,
+        [JSON.stringify(merged.map((a) => toRow(a, now))), now],
+        conn,
+      );
+    }
+    // A suppressed alert is kept for the record but not sent to the SIEM.
+    const queue = fresh.filter((a) => !a.suppressed_by).map((a) => a.alert_id);
+    if (queue.length && sinks.length) {
+      await db.run(
+        `INSERT INTO outbox (sink, alert_id, enqueued_at, attempts, next_attempt_at)
+         SELECT s, id, $3::TIMESTAMP, 0, $3::TIMESTAMP
+         FROM (SELECT DISTINCT unnest($1::JSON::VARCHAR[]) AS s), (SELECT unnest($2::JSON::VARCHAR[]) AS id)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(sinks), JSON.stringify(queue), now],
+        conn,
+      );
+    }
+    return { created: fresh.length, updated: merged.length };
   });
 }
 
