@@ -86,6 +86,22 @@ describe('DuckDB alerts and outbox', () => {
     await store.close();
   });
 
+  it('folds the same alert given twice in one call into one, and handles large batches', async () => {
+    const store = await DuckDbStore.open(':memory:');
+    const a = mfaFatigue();
+    const part1 = { ...a, evidence_event_ids: a.evidence_event_ids.slice(0, 3), event_count: 3, last_seen: '2026-11-20T03:12:00.000Z' };
+    const part2 = { ...a, evidence_event_ids: a.evidence_event_ids.slice(3), event_count: 4, first_seen: '2026-11-20T03:12:30.000Z' };
+    expect(await store.upsertAlerts([part1, part2], ['siem'])).toEqual({ created: 1, updated: 0 });
+    const got = (await store.getAlert(a.alert_id))!;
+    expect([got.event_count, got.first_seen, got.last_seen]).toEqual([7, a.first_seen, a.last_seen]);
+    const many = alertSet(300);
+    const t0 = Date.now();
+    expect(await store.upsertAlerts(many, ['siem', 'file'])).toEqual({ created: 299, updated: 1 });
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect((await store.sinkStatus()).map((s) => s.queued)).toEqual([299, 300]);
+    await store.close();
+  });
+
   it('does not forward suppressed alerts', async () => {
     const store = await DuckDbStore.open(':memory:');
     const [a, b] = alertSet(2);
