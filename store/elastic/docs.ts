@@ -2,20 +2,21 @@ import type { RawStream } from '../../ingest/streams.js';
 import { toPlain } from '../duckdb/db.js';
 
 /**
- * Documents of the Elasticsearch store. A raw event is the vendor's own object (the same body whose
- * keys are the DuckDB raw table's typed columns, so one Sigma field mapping serves both stores), plus
- * `@timestamp`, `idtrail.*` metadata and the untouched original text in `event.original`.
+ * Documents of the Elasticsearch store. A raw event is the vendor record as received (for envelope
+ * shapes such as the Azure Monitor export, the envelope with the vendor object under `properties`,
+ * which is what the Sigma Elasticsearch target addresses), plus `@timestamp`, `idtrail.*` metadata
+ * and the untouched original text in `event.original`.
  */
 export function rawDoc(
-  row: { _uid: string; _tenant: string; _native_id: string; _event_time: Date | null; _ingest_time: Date; _batch: bigint; json: string; body: string },
+  row: { _uid: string; _tenant: string; _native_id: string; _event_time: Date | null; _ingest_time: Date; _batch: bigint; json: string },
   stream: RawStream,
 ): Record<string, unknown> {
   let body: Record<string, unknown> = {};
   try {
-    const parsed = JSON.parse(row.body) as unknown;
+    const parsed = JSON.parse(row.json) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
   } catch {
-    /* the body is validated JSON by the time it is stored; an unparsable one keeps only metadata */
+    /* the record is validated JSON by the time it is stored; an unparsable one keeps only metadata */
   }
   const { ['@timestamp']: _ts, idtrail: _meta, event: vendorEvent, ...rest } = body;
   return {

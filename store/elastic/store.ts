@@ -6,7 +6,6 @@ import { mergeAlert } from '../../detections/alerts/merge.js';
 import { IdtrailError } from '../../lib/errors.js';
 import { redactSecrets } from '../../lib/log.js';
 import { STREAMS_BY_NAME, rawTable } from '../../ingest/streams.js';
-import { bodyExpr } from '../../ingest/raw-projection.js';
 import { DuckDbStore } from '../duckdb/store.js';
 import { ident } from '../duckdb/db.js';
 import type { AlertFilter, Checkpoint, EventStore, IngestContext, IngestResult, OutboxItem, SinkStatus } from '../event-store.js';
@@ -105,9 +104,8 @@ export class ElasticStore implements EventStore {
     for (const streamName of Object.keys(r.streams)) {
       const stream = STREAMS_BY_NAME.get(streamName);
       if (!stream) continue;
-      const rows = await db.all<{ _uid: string; _tenant: string; _native_id: string; _event_time: Date | null; _ingest_time: Date; _batch: bigint; json: string; body: string }>(
-        `SELECT _uid, _tenant, _native_id, _event_time, _ingest_time, _batch, _json::VARCHAR AS json, (${bodyExpr(stream)})::VARCHAR AS body
-         FROM (SELECT *, _json AS j, json_keys(_json) AS k FROM ${ident(rawTable(stream))})`,
+      const rows = await db.all<{ _uid: string; _tenant: string; _native_id: string; _event_time: Date | null; _ingest_time: Date; _batch: bigint; json: string }>(
+        `SELECT _uid, _tenant, _native_id, _event_time, _ingest_time, _batch, _json::VARCHAR AS json FROM ${ident(rawTable(stream))}`,
       );
       for (const row of rows) {
         raw.set(row._uid, { stream: streamName, json: row.json });
