@@ -143,8 +143,8 @@ export function jsonDetails(struct: string): string {
 }
 
 /**
- * Sign-in aggregates per account. Sign-ins are first grouped by the names they carry (source,
- * actor id/name, target id/name) — millions of events collapse to one row per distinct user name —
+ * Sign-in aggregates per account. Sign-ins are first grouped by the user they name (source, user
+ * id, user name) — millions of events collapse to one row per distinct user name —
  * and only those groups are matched to accounts, so the key join never sees every event. A group
  * that matches one account through two keys counts once (DISTINCT on group and account).
  * `aggs` maps an output column to [aggregate over events, how groups combine] — e.g.
@@ -157,14 +157,16 @@ export function signinsByAccount(keysCte: string, where: string, aggs: Record<st
   const outer = Object.entries(aggs)
     .map(([name, [, combine]]) => `${combine}(g.${name}) AS ${name}`)
     .join(', ');
+  // The signing-in user is the target user (Graph userId/userPrincipalName) or, when the normalizer
+  // leaves that empty, the actor (Okta's actor): one id and one name per event.
   return `WITH g AS (
     SELECT row_number() OVER () AS gid, * FROM (
-      SELECT source, actor_id, lower(actor_name) AS actor_key, target_user_id, lower(target_user_name) AS target_key, ${inner}
+      SELECT source, coalesce(target_user_id, actor_id) AS user_id, lower(coalesce(target_user_name, actor_name)) AS user_key, ${inner}
       FROM identity_events WHERE ${SIGNIN} AND ${where}
-      GROUP BY source, actor_id, lower(actor_name), target_user_id, lower(target_user_name))),
+      GROUP BY source, coalesce(target_user_id, actor_id), lower(coalesce(target_user_name, actor_name)))),
   m AS (
     SELECT DISTINCT u.gid, k.source, k.tenant_id, k.account_id
-    FROM (SELECT gid, source, unnest([actor_id, actor_key, target_user_id, target_key]) AS key FROM g) u
+    FROM (SELECT gid, source, unnest([user_id, user_key]) AS key FROM g) u
     JOIN ${keysCte} k USING (source, key))
   SELECT m.source, m.tenant_id, m.account_id, ${outer} FROM m JOIN g USING (gid) GROUP BY m.source, m.tenant_id, m.account_id`;
 }

@@ -16,7 +16,7 @@ const base = `si AS (
     outcome = 'failure' AND (
       coalesce(status_code, '') IN ${sqlList(CONFIG_POLICY_STATUS_CODES)}
       OR upper(coalesce(outcome_reason, '')) IN ${sqlList(CONFIG_POLICY_REASONS)}
-      OR regexp_matches(lower(coalesce(outcome_reason, '')), '${CONFIG_POLICY_REASON_PATTERN}')) AS config_failure
+      OR (outcome_reason IS NOT NULL AND regexp_matches(lower(outcome_reason), '${CONFIG_POLICY_REASON_PATTERN}'))) AS config_failure
   FROM identity_events WHERE ${SIGNIN} AND event_time >= ${START} AND event_time < ${END}),
 attempts AS (SELECT * FROM si WHERE NOT interrupt AND outcome IN ('success', 'failure'))`;
 

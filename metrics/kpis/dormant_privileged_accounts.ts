@@ -9,7 +9,7 @@ import type { KpiDefinition } from '../types.js';
  *   accounts in a privileged role" counts eligible holders too. Break-glass accounts are meant to
  *   stay unused and are not counted.
  * - Last successful sign-in: the later of the inventory's `last_success_signin_at` and the last
- *   successful sign-in event; an account that never signed in is dated from its creation.
+ *   successful sign-in event of the last 61 days (older ones cannot change a count); an account that never signed in is dated from its creation.
  * - 30 days is KPIS.md's threshold (CIS uses 45 and the dormant-account detection follows that).
  */
 const REF = `least(${END}, ${AS_OF})`;
@@ -23,7 +23,12 @@ priv AS (
   FROM holders h LEFT JOIN acc a USING (source, tenant_id, account_id)
   WHERE coalesce(a.enabled, true) AND NOT coalesce(a.is_break_glass, false)),
 keys AS (${accountKeys('priv')}),
-last_ev AS (${signinsByAccount('keys', `outcome = 'success' AND event_time < ${REF}`, { last_event: ['max(event_time)', 'max'] })}),
+last_ev AS (${signinsByAccount(
+  'keys',
+  // Sign-ins older than the longer threshold cannot change a count: only that much history is read.
+  `outcome = 'success' AND event_time < ${REF} AND event_time >= ${REF} - to_days(CAST($long_dormant_days AS INTEGER) + 1)`,
+  { last_event: ['max(event_time)', 'max'] },
+)}),
 judged AS (
   SELECT p.*, greatest(p.last_success_signin_at, l.last_event) AS last_success,
     date_diff('second', coalesce(greatest(p.last_success_signin_at, l.last_event), p.created_at, TIMESTAMP '1970-01-01'), ${REF}) / 86400.0 AS idle_days
