@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -103,6 +103,12 @@ describe('idtrail forward', () => {
     expect(r1.out).toMatch(/^export \(file:\/\/.*export.ndjson\): 6 delivered, 0 failed, 0 still queued$/m);
     const r2 = await run(forwardCommand, ['--db', db, '--to', `file://${out}?format=ecs&name=export`]);
     expect(r2.out).toMatch(/0 delivered, 0 failed, 0 still queued/);
+    const cfg = join(dir, 'idtrail.yaml');
+    writeFileSync(cfg, `sinks:\n  - name: archive\n    url: file://${join(dir, 'archive.ndjson')}?format=ocsf\n`);
+    const fromConfig = await run(forwardCommand, ['--db', db, '--config', cfg, '--status']);
+    expect(fromConfig.code).toBe(0);
+    const viaConfig = await run(forwardCommand, ['--db', db, '--config', cfg, '--sink', 'nope']);
+    expect(viaConfig.err).toMatch(/no sink named nope — configured sinks: archive/);
     const bad = await run(forwardCommand, ['--db', db, '--to', 'syslog+udp://h?formt=cef']);
     expect(bad.code).toBe(3);
     expect(bad.err).toMatch(/unknown option formt/);

@@ -7,6 +7,7 @@ import { openSink } from '../../detections/forward/registry.js';
 import { parseSinkUrl, sinkUrlsFromEnv, type SinkSpec } from '../../detections/forward/url.js';
 import type { Sink } from '../../detections/forward/sink.js';
 import type { SinkStatus } from '../../store/event-store.js';
+import { loadConfig } from '../../config/load.js';
 
 function list(v: unknown): string[] {
   return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
@@ -23,9 +24,10 @@ function statusTable(rows: SinkStatus[]): string {
 export const forwardCommand: Command = {
   name: 'forward',
   summary: 'deliver queued alerts to the SIEM sinks (outbox), or show per-sink delivery status',
-  usage: 'forward [--db FILE] [--sink NAME]... [--to URL]... [--status] [--retry-now] [--batch N] [--json]',
+  usage: 'forward [--db FILE] [--config FILE] [--sink NAME]... [--to URL]... [--status] [--retry-now] [--batch N] [--json]',
   options: {
     db: { type: 'string', default: 'idtrail.duckdb' },
+    config: { type: 'string' },
     sink: { type: 'string', multiple: true },
     to: { type: 'string', multiple: true },
     status: { type: 'boolean', default: false },
@@ -45,10 +47,12 @@ export const forwardCommand: Command = {
         return EXIT.ok;
       }
       const toUrls = list(ctx.values.to);
-      const urls = toUrls.length ? toUrls : sinkUrlsFromEnv();
+      // Where sinks come from: --to on the command line, else the config file's `sinks`, else IDTRAIL_SINKS.
+      const configFile = str(ctx, 'config');
+      const urls = toUrls.length ? toUrls : configFile ? loadConfig(configFile).sinks.map((s) => s.url) : sinkUrlsFromEnv();
       if (urls.length === 0) {
         throw new IdtrailError('usage', 'no sink to forward to', {
-          hint: 'pass --to URL (e.g. --to file:///var/idtrail/alerts.ndjson?format=ocsf) or set IDTRAIL_SINKS',
+          hint: 'pass --to URL (e.g. --to file:///var/idtrail/alerts.ndjson?format=ocsf), list sinks in --config FILE, or set IDTRAIL_SINKS',
         });
       }
       let specs: SinkSpec[] = urls.map(parseSinkUrl);
