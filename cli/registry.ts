@@ -17,6 +17,7 @@ import { forwardCommand } from './commands/forward.js';
 import { alertsCommands } from './commands/alerts.js';
 import { ingestFile } from './commands/ingest-file.js';
 import { generateCommand } from './commands/generate.js';
+import { benchCommand } from './commands/bench.js';
 
 /**
  * Every `idtrail` command, one line each. Multi-word names ('rules check') are matched on the
@@ -44,6 +45,7 @@ export const COMMANDS: Command[] = [
   metricsCommand,
   evidenceCommand,
   generateCommand,
+  benchCommand,
 ];
 
 export function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
