@@ -257,3 +257,13 @@ export async function defaultPeriod(db: DuckDb, now = new Date()): Promise<Perio
   const latest = row?.latest instanceof Date && row.latest.getTime() < now.getTime() ? row.latest : now;
   return shiftPeriod(periodContaining(latest, 'week'), -1);
 }
+
+/**
+ * Whether the store holds the data a KPI needs (its `needs` checks), and which needs are missing.
+ * A KPI with a missing need reports `no_data` with those needs.
+ */
+export async function hasData(db: DuckDb, kpiId: string): Promise<{ present: boolean; missing: string[] }> {
+  const [def] = selectDefinitions([kpiId]);
+  const missing = await new Run(db, EMPTY_CONFIG, new Date()).missingNeeds(def);
+  return { present: missing.length === 0, missing };
+}

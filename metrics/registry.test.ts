@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeKpis, computeTrend, kpiParams } from './compute.js';
+import { computeKpis, computeTrend, defaultPeriod, hasData, kpiParams } from './compute.js';
 import { evidenceRows } from './evidence.js';
 import { parsePeriod, windowFor } from './period.js';
 import { KPI_DEFINITIONS } from './registry.js';
@@ -87,6 +87,10 @@ describe('KPI registry', () => {
     expect(rows).toEqual([
       { kpi_id: 'legacy_auth_usage', period: '2026-W47', status: 'ok', value: 1, numerator: 1, denominator: 2, target: 'falling to near zero, period on period', met: true, previous_value: 2, change: -1, share: '0.5' },
     ]);
+    expect(await hasData(db, 'legacy_auth_usage')).toEqual({ present: true, missing: [] });
+    expect(await hasData(db, 'mfa_coverage')).toEqual({ present: false, missing: ['accounts', 'auth_methods'] });
+    // With no period given, the last complete week before the latest data (18 Nov, in W47): W46.
+    expect((await defaultPeriod(db, now)).label).toBe('2026-W46');
     const trend = await computeTrend(db, 'legacy_auth_usage', '2026-W47', 4, { now });
     expect(trend.map((t) => [t.period, t.value, t.status])).toEqual([
       ['2026-W44', null, 'no_data'],
