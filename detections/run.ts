@@ -6,6 +6,7 @@ import { evaluateAnalytics } from './engine/evaluate.js';
 import { readWatermark, writeWatermark } from './engine/watermark.js';
 import { toDate } from './engine/format.js';
 import { ts } from './analytics/sql.js';
+import { loadRulePack, sigmaAlerts } from './engine/sigma-alerts.js';
 
 /** What detection needs from a store: SQL over the events and the alert API. */
 export type DetectionStore = Pick<EventStore, 'upsertAlerts' | 'listAlerts'> & { db: DuckDb };
@@ -23,6 +24,8 @@ export interface RunDetectionsOptions {
   ids?: string[];
   params?: Record<string, Record<string, unknown>>;
   now?: Date;
+  /** Sigma rule files or folders to run as a rule pack beside the analytics (e.g. ../shared/sigma). */
+  rules?: string[];
 }
 
 export interface RunDetectionsResult {
@@ -80,6 +83,10 @@ export async function runDetections(store: DetectionStore, opts: RunDetectionsOp
   }
   if (from > to) from = to;
   const raised = await evaluateAnalytics(db, { from, to, ids: opts.ids, params: opts.params, allowlist: opts.allowlist, now });
+  if (opts.rules?.length) {
+    const pack = await loadRulePack(opts.rules);
+    raised.push(...(await sigmaAlerts(db, pack, { from, to: new Date(to.getTime() + 1), allowlist: opts.allowlist, now })));
+  }
   const sinks = opts.sinks ?? [];
   // Suppressed alerts are stored (auditable) but the store never queues them for a sink.
   const created = raised.length ? (await store.upsertAlerts(raised, sinks)).created : 0;

@@ -10,7 +10,7 @@ import { alertLines, alertSummary } from '../../detections/engine/alert-json.js'
 export const detectCommand: Command = {
   name: 'detect',
   summary: 'run the detections (resumes from the watermark) and store the alerts',
-  usage: 'detect [--db FILE] [--since 7d|ISO] [--until ISO] [--allowlist FILE] [--params FILE] [--lookback MIN] [--sink NAME]... [--json]',
+  usage: 'detect [--db FILE] [--since 7d|ISO] [--until ISO] [--allowlist FILE] [--params FILE] [--lookback MIN] [--sink NAME]... [--rules PATH]... [--json]',
   options: {
     db: { type: 'string', default: 'idtrail.duckdb' },
     since: { type: 'string' },
@@ -19,6 +19,7 @@ export const detectCommand: Command = {
     params: { type: 'string' },
     lookback: { type: 'string' },
     sink: { type: 'string', multiple: true },
+    rules: { type: 'string', multiple: true },
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
@@ -39,6 +40,7 @@ export const detectCommand: Command = {
         allowlist,
         params,
         sinks,
+        rules: Array.isArray(ctx.values.rules) ? (ctx.values.rules as string[]) : undefined,
         now,
       });
       if (flag(ctx, 'json')) {
