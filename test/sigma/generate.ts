@@ -287,7 +287,7 @@ function deletePath(obj: unknown, path: string[]): void {
   }
 }
 
-function writePath(p: PreparedRule, root: Record<string, unknown>, path: string[], value: JsonVal): void {
+export function writePath(p: PreparedRule, root: Record<string, unknown>, path: string[], value: JsonVal): void {
   let fields: Array<{ name: string; type: DuckType }> | null = Object.entries(p.stream.columns).map(([name, t]) => ({ name, type: duckType(t) }));
   let cur: Record<string, unknown> = root;
   path.forEach((seg, i) => {
