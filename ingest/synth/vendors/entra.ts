@@ -7,8 +7,20 @@
 import type { IpInfo } from '../geo.js';
 import type { Device } from '../devices.js';
 import type { EntraApp } from '../org.js';
-import type { Rng } from '../prng.js';
+import { Rng } from '../prng.js';
 import { iso7, isoSec } from '../time.js';
+
+const SP_IDS = new Map<string, string>();
+/** A resource's service principal object id in the tenant: stable per tenant and resource. */
+function resourceSp(tenant: string, resourceId: string): string {
+  const key = `${tenant}/${resourceId}`;
+  let id = SP_IDS.get(key);
+  if (!id) {
+    id = new Rng(`sp/${key}`).uuid();
+    SP_IDS.set(key, id);
+  }
+  return id;
+}
 
 export interface EntraUserRef {
   entraId: string;
@@ -121,13 +133,13 @@ export function signIn(rng: Rng, s: SignInInput): Record<string, unknown> {
     uniqueTokenIdentifier: uti,
     incomingTokenType: s.incomingTokenType ?? 'none',
     authenticationProtocol: s.protocol ?? 'none',
-    resourceServicePrincipalId: rng.uuid(),
+    resourceServicePrincipalId: resourceSp(s.resourceTenantId, s.app.resourceId),
     sessionId: s.sessionId,
     originalTransferMethod: 'none',
     isThroughGlobalSecureAccess: false,
     globalSecureAccessIpAddress: null,
     conditionalAccessAudiences: [s.app.resourceId],
-    appOwnerTenantId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
+    appOwnerTenantId: s.app.firstParty ? 'f8cdef31-a31e-4b4a-93e4-5f571e91255a' : s.homeTenantId,
     resourceOwnerTenantId: 'f8cdef31-a31e-4b4a-93e4-5f571e91255a',
     sessionLifetimePolicies: [],
     authenticationContextClassReferences: [],
@@ -218,7 +230,7 @@ export function directoryAudit(rng: Rng, a: AuditInput): Record<string, unknown>
         ? { id: a.by.user.entraId, displayName: null, userPrincipalName: a.by.user.login, ipAddress: a.by.user.ip ?? null, userType: null, homeTenantId: a.homeTenantId, homeTenantName: null }
         : null,
       app: a.by.app
-        ? { appId: a.by.app.appId, displayName: a.by.app.displayName, servicePrincipalId: a.by.app.servicePrincipalId ?? rng.uuid(), servicePrincipalName: a.by.app.servicePrincipalName ?? null }
+        ? { appId: a.by.app.appId, displayName: a.by.app.displayName, servicePrincipalId: a.by.app.servicePrincipalId ?? resourceSp(a.homeTenantId, a.by.app.appId ?? a.by.app.displayName), servicePrincipalName: a.by.app.servicePrincipalName ?? null }
         : null,
     },
     targetResources: a.targets.map((t) => ({
