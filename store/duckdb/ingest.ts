@@ -34,9 +34,7 @@ export const QUARANTINE_TEXT_CAP = 64 * 1024;
 const STAGE = '_ingest_stage';
 const CLASSIFIED = '_ingest_classified';
 const VALID = '_ingest_valid';
-const BODIES = '_ingest_bodies';
 const TYPED = '_ingest_typed';
-const KEYED = '_ingest_keyed';
 const NORM = '_ingest_norm';
 const IPCTX = '_ingest_ipctx';
 
@@ -101,7 +99,11 @@ export async function ingestStaged(db: DuckDb, records: StagedRecord[], ctx: Ing
         await stage(tx, records);
         const batch = Number((await db.one<{ b: bigint }>(`SELECT nextval('raw_batch_seq') AS b`, undefined, tx))!.b);
         await classify(tx, streams, ctx);
-        result.quarantined += await quarantine(tx, `SELECT seq, line_no, origin, text, reason, NULL::VARCHAR AS stream FROM ${CLASSIFIED} WHERE reason IS NOT NULL`, ctx);
+        result.quarantined += await quarantine(
+          tx,
+          `SELECT c.seq, s.line_no, s.origin, s.text, c.reason, NULL::VARCHAR AS stream FROM ${CLASSIFIED} c JOIN ${STAGE} s USING (seq) WHERE c.reason IS NOT NULL`,
+          ctx,
+        );
         const present = (await db.all<{ stream: string }>(`SELECT DISTINCT stream FROM ${CLASSIFIED} WHERE stream IS NOT NULL`, undefined, tx)).map((r) => r.stream);
         for (const stream of streams.filter((s) => present.includes(s.name))) {
           const r = await storeStream(db, tx, stream, ctx, batch);
@@ -126,26 +128,30 @@ export async function ingestStaged(db: DuckDb, records: StagedRecord[], ctx: Ing
   }
 }
 
-/** Validates JSON and routes each record to the first stream whose `match` holds. */
+/**
+ * Validates JSON and routes each record to the first stream whose `match` holds. The staging table
+ * keeps the only copy of each record's text; later steps are narrow tables keyed by `seq` and join
+ * back to it (copying wide text columns through every step would dominate the cost).
+ */
 async function classify(conn: DuckDBConnection, streams: RawStream[], ctx: IngestContext): Promise<void> {
   const route = ctx.stream
     ? sqlString(streams[0]!.name)
     : `CASE ${streams.map((s) => `WHEN coalesce(${s.match}, false) THEN ${sqlString(s.name)}`).join(' ')} ELSE NULL END`;
-  // One parse validates (try_cast to JSON); one more lists the top-level keys the predicates test.
-  // MATERIALIZED keeps DuckDB from inlining j and k into every predicate (which would re-parse).
+  // One parse both validates and lists the top-level keys the predicates test (try() turns a JSON
+  // error into NULL). MATERIALIZED keeps DuckDB from inlining k into every predicate.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${CLASSIFIED} AS
-     WITH parsed AS MATERIALIZED (
-       SELECT seq, line_no, origin, problem, text, CASE WHEN problem IS NULL THEN try_cast(text AS JSON) END AS j FROM ${STAGE}
-     ), keyed AS MATERIALIZED (
-       SELECT *, CASE WHEN json_type(j) = 'OBJECT' THEN json_keys(j) END AS k FROM parsed
+     WITH keyed AS MATERIALIZED (
+       SELECT seq, problem, text AS j, CASE WHEN problem IS NULL THEN try(json_keys(text)) END AS k,
+         starts_with(ltrim(text, ' \t\r\n'), '{') AS is_object
+       FROM ${STAGE}
      ), routed AS MATERIALIZED (
-       SELECT *, CASE WHEN k IS NOT NULL THEN ${route} END AS stream FROM keyed
+       SELECT seq, problem, k, is_object, CASE WHEN k IS NOT NULL AND is_object THEN ${route} END AS stream FROM keyed
      )
-     SELECT seq, line_no, origin, text, j, k,
+     SELECT seq, k,
        CASE WHEN problem IS NOT NULL THEN problem
-            WHEN j IS NULL THEN 'malformed_json'
-            WHEN k IS NULL THEN 'invalid_type:record'
+            WHEN k IS NULL THEN 'malformed_json'
+            WHEN NOT is_object THEN 'invalid_type:record'
             WHEN stream IS NULL THEN 'unknown_event_type' END AS reason,
        stream
      FROM routed`,
@@ -173,34 +179,33 @@ async function storeStream(
     `WHEN et IS NULL THEN ${sqlString(`invalid_type:${timeFieldName(stream)}`)}`,
   ];
   const tenant = ctx.tenant ? '$1::VARCHAR' : `coalesce(${stream.tenant ?? 'NULL'}, 'default')`;
-  // b: the body (the record, or what its envelope wraps); t: the typed struct of the body (one lenient
-  // json_transform); tl: the JSON kinds of the top-level keys (one parse) for the type checks.
-  // Each step is its own temp table: DuckDB would otherwise inline a subquery's t and tl into every
-  // expression that reads them and re-parse the JSON for each.
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${BODIES} AS
-     SELECT seq, line_no, origin, text, j, k, (${bodyExpr(stream)})::JSON AS b FROM ${CLASSIFIED} WHERE stream = ${sqlString(stream.name)}`,
-  );
+  // t: the typed struct of the body (one lenient json_transform); tl: the JSON kinds of the top-level
+  // keys (one parse) for the type checks. Materialized, so that the id, time and checks read t and tl
+  // instead of DuckDB inlining (and re-running) the JSON functions into each of them.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${TYPED} AS
-     SELECT *, json_transform(b, ${transformSpec(stream)}) AS t, ${typeListExpr(stream, 'b')} AS tl FROM ${BODIES}`,
-  );
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${KEYED} AS
-     SELECT seq, line_no, origin, text, j, t,
-       (${stream.nativeId})::VARCHAR AS nid,
-       (${stream.eventTime})::TIMESTAMP AS et,
-       (${tenant})::VARCHAR AS tn,
-       ${typeCheckCase(stream, 'tl')} AS type_reason,
-       ${required.length > 0 ? `[${required.map(([, expr]) => `(${expr}) IS NULL`).join(', ')}]` : '[]::BOOLEAN[]'} AS missing
-     FROM ${TYPED}`,
-    ctx.tenant ? [ctx.tenant] : undefined,
+     SELECT seq, json_transform(b, ${transformSpec(stream)}) AS t, ${typeListExpr(stream, 'b')} AS tl
+     FROM (SELECT seq, (${bodyExpr(stream)}) AS b FROM (SELECT c.seq, s.text AS j, c.k FROM ${CLASSIFIED} c JOIN ${STAGE} s USING (seq) WHERE c.stream = ${sqlString(stream.name)}))`,
   );
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${VALID} AS
-     SELECT seq, line_no, origin, text, j, t, nid, et, tn, CASE ${checks.join(' ')} ELSE NULL END AS reason FROM ${KEYED}`,
+     SELECT seq, nid, et, tn, CASE ${checks.join(' ')} ELSE NULL END AS reason
+     FROM (
+       SELECT seq,
+         (${stream.nativeId})::VARCHAR AS nid,
+         (${stream.eventTime})::TIMESTAMP AS et,
+         (${tenant})::VARCHAR AS tn,
+         ${typeCheckCase(stream, 'tl')} AS type_reason,
+         ${required.length > 0 ? `[${required.map(([, expr]) => `(${expr}) IS NULL`).join(', ')}]` : '[]::BOOLEAN[]'} AS missing
+       FROM (SELECT ty.seq, ty.t, ty.tl, s.text AS j, c.k FROM ${TYPED} ty JOIN ${STAGE} s USING (seq) JOIN ${CLASSIFIED} c USING (seq))
+     )`,
+    ctx.tenant ? [ctx.tenant] : undefined,
   );
-  const quarantined = await quarantine(conn, `SELECT seq, line_no, origin, text, reason, ${sqlString(stream.name)} AS stream FROM ${VALID} WHERE reason IS NOT NULL`, ctx);
+  const quarantined = await quarantine(
+    conn,
+    `SELECT v.seq, s.line_no, s.origin, s.text, v.reason, ${sqlString(stream.name)} AS stream FROM ${VALID} v JOIN ${STAGE} s USING (seq) WHERE v.reason IS NOT NULL`,
+    ctx,
+  );
   const candidates = Number((await db.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${VALID} WHERE reason IS NULL`, undefined, conn))!.n);
   const table = col(rawTable(stream));
   const source = sqlString(stream.source);
@@ -208,12 +213,11 @@ async function storeStream(
   // first of several copies inside the batch.
   const inserted = await conn.run(
     `INSERT INTO ${table}
-     SELECT uid, tn, nid, et, now()::TIMESTAMP, ${batch}, j, ${typedSelect(stream)}
+     SELECT uid, tn, nid, et, now()::TIMESTAMP, ${batch}, s.text, ${typedSelect(stream)}
      FROM (
-       SELECT ${source} || ':' || tn || ':' || nid AS uid, tn, nid, et, j, t
-       FROM ${VALID} WHERE reason IS NULL
-       QUALIFY row_number() OVER (PARTITION BY ${source} || ':' || tn || ':' || nid ORDER BY seq) = 1
-     )
+       SELECT seq, ${source} || ':' || tn || ':' || nid AS uid, tn, nid, et FROM ${VALID} WHERE reason IS NULL
+       QUALIFY row_number() OVER (PARTITION BY uid ORDER BY seq) = 1
+     ) v JOIN ${TYPED} USING (seq) JOIN ${STAGE} s USING (seq)
      ON CONFLICT DO NOTHING`,
   );
   const stored = inserted.rowsChanged;
