@@ -7,7 +7,6 @@ import { openSink } from '../../detections/forward/registry.js';
 import { parseSinkUrl, sinkUrlsFromEnv, type SinkSpec } from '../../detections/forward/url.js';
 import type { Sink } from '../../detections/forward/sink.js';
 import type { SinkStatus } from '../../store/event-store.js';
-import { loadConfig } from '../../config/load.js';
 
 function list(v: unknown): string[] {
   return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [];
@@ -49,7 +48,13 @@ export const forwardCommand: Command = {
       const toUrls = list(ctx.values.to);
       // Where sinks come from: --to on the command line, else the config file's `sinks`, else IDTRAIL_SINKS.
       const configFile = str(ctx, 'config');
-      const urls = toUrls.length ? toUrls : configFile ? loadConfig(configFile).sinks.map((s) => s.url) : sinkUrlsFromEnv();
+      let urls = toUrls;
+      if (!urls.length && configFile) {
+        const { loadConfig } = await import('../../config/load.js');
+        urls = loadConfig(configFile).sinks.map((s) => s.url);
+      } else if (!urls.length) {
+        urls = sinkUrlsFromEnv();
+      }
       if (urls.length === 0) {
         throw new IdtrailError('usage', 'no sink to forward to', {
           hint: 'pass --to URL (e.g. --to file:///var/idtrail/alerts.ndjson?format=ocsf), list sinks in --config FILE, or set IDTRAIL_SINKS',
