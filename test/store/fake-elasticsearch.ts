@@ -54,7 +54,8 @@ function get(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (cur === null || cur === undefined) return undefined;
-    if (Array.isArray(cur)) cur = cur.flatMap((c) => (c && typeof c === 'object' ? [(c as Record<string, unknown>)[part]] : []));
+    // Elasticsearch flattens arrays of objects, at any depth.
+    if (Array.isArray(cur)) cur = cur.flat(Infinity).flatMap((c) => (c && typeof c === 'object' ? [(c as Record<string, unknown>)[part]] : []));
     else if (typeof cur === 'object') cur = (cur as Record<string, unknown>)[part];
     else return undefined;
   }
@@ -64,6 +65,23 @@ function get(obj: unknown, path: string): unknown {
 function values(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
   return Array.isArray(v) ? v.flat(Infinity).filter((x) => x !== null && x !== undefined) : [v];
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** An Elasticsearch wildcard pattern (`*`, `?`, backslash escapes) as a regular expression body. */
+function wildcardRe(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) out += escapeRe(pattern[++i]);
+    else if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else out += escapeRe(c);
+  }
+  return out;
 }
 
 export class FakeElasticsearch {
@@ -278,12 +296,26 @@ export class FakeElasticsearch {
         return (x < y ? -1 : 1) * dir;
       });
     }
+    const sortFields = ((body.sort as Record<string, unknown>[]) ?? []).map((s) => Object.keys(s)[0]);
+    const sortValues = (d: Doc) => sortFields.map((f) => values(get(d.source, f))[0] ?? null);
+    if (Array.isArray(body.search_after)) {
+      const after = body.search_after as unknown[];
+      const dirs = ((body.sort as Record<string, { order: string }>[]) ?? []).map((s) => (Object.values(s)[0].order === 'desc' ? -1 : 1));
+      hits = hits.filter((d) => {
+        const v = sortValues(d);
+        for (let i = 0; i < v.length; i++) {
+          if (v[i] === after[i]) continue;
+          return ((v[i] as string) > (after[i] as string) ? 1 : -1) * dirs[i] > 0;
+        }
+        return false;
+      });
+    }
     const size = body.size === undefined ? 10 : Number(body.size);
     const aggregations = body.aggs ? this.aggs(hits, body.aggs as Record<string, Record<string, unknown>>, index) : undefined;
     return {
       took: 1,
       timed_out: false,
-      hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, size).map((d) => ({ _index: index, _id: '', _source: d.source })) },
+      hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, size).map((d) => ({ _index: index, _id: '', _source: d.source, sort: sortValues(d) })) },
       ...(aggregations ? { aggregations } : {}),
     };
   }
@@ -347,8 +379,19 @@ export class FakeElasticsearch {
       }
       case 'term': {
         const [field, v] = Object.entries(arg)[0];
-        const want = v && typeof v === 'object' && 'value' in (v as object) ? (v as { value: unknown }).value : v;
-        return values(get(src, field)).some((x) => eq(field, want, x));
+        const spec = v && typeof v === 'object' && 'value' in (v as object) ? (v as { value: unknown; case_insensitive?: boolean }) : { value: v };
+        return values(get(src, field)).some((x) =>
+          spec.case_insensitive && typeof x === 'string' ? x.toLowerCase() === String(spec.value).toLowerCase() : eq(field, spec.value, x),
+        );
+      }
+      case 'wildcard':
+      case 'prefix':
+      case 'regexp': {
+        const [field, v] = Object.entries(arg)[0] as [string, { value: string; case_insensitive?: boolean } | string];
+        const spec = typeof v === 'string' ? { value: v } : v;
+        const ci = spec.case_insensitive === true || this.keywordLower(index, field);
+        const re = new RegExp(`^(?:${kind === 'regexp' ? spec.value : kind === 'prefix' ? `${escapeRe(spec.value)}.*` : wildcardRe(spec.value)})$`, ci ? 'is' : 's');
+        return values(get(src, field)).some((x) => typeof x !== 'object' && re.test(String(x)));
       }
       case 'terms': {
         const [field, list] = Object.entries(arg)[0] as [string, unknown[]];
