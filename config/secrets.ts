@@ -39,7 +39,7 @@ export function readSecret(ref: SecretRef, what: string, opts: { keyPath: string
   if (!value) {
     throw new IdtrailError('config_invalid', `${what}: environment variable ${name} is not set`, {
       location: { path: ref.env ? `${opts.keyPath}_env` : opts.keyPath },
-      hint: `export ${name}=…, or name another variable with ${opts.keyPath}_env or a file with ${opts.keyPath}_file`,
+      hint: `set the environment variable ${name}, or name another variable with ${opts.keyPath}_env or a file with ${opts.keyPath}_file`,
     });
   }
   registerSecret(value);

@@ -91,7 +91,8 @@ export class TokenEndpointAuth implements AuthProvider {
         /* described below */
       }
       if (!res.ok || typeof body.access_token !== 'string') {
-        const why = [body.error, body.error_description].filter((x) => typeof x === 'string').join(': ') || `HTTP ${res.status}`;
+        // Entra's error_description spans lines (AADSTS text, Trace ID, Correlation ID): keep it on one line.
+        const why = [body.error, body.error_description].filter((x) => typeof x === 'string').join(': ').replace(/\s*\r?\n\s*/g, ' ') || `HTTP ${res.status}`;
         throw new IdtrailError('auth_failed', `${this.opts.vendor}: the token endpoint refused the credentials (${redactSecrets(why)})`, {
           hint: this.opts.authHint,
         });

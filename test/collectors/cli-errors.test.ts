@@ -115,6 +115,6 @@ describe('failures end with one clear message and no secret', () => {
     expect(r.code).toBe(3);
     const m = messages(c.stderr());
     expect(m).toHaveLength(1);
-    expect(m[0]).toMatch(/the Okta API token: environment variable OKTA_API_TOKEN is not set — export OKTA_API_TOKEN=…/);
+    expect(m[0]).toMatch(/the Okta API token: environment variable OKTA_API_TOKEN is not set — set the environment variable OKTA_API_TOKEN, or name another variable with okta.auth.token_env/);
   });
 });

@@ -7,6 +7,10 @@ import { main } from '../../cli/main.js';
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const BIN = join(REPO, 'bin', 'idtrail.js');
+const REGISTER = join(REPO, 'test', 'collectors', 'ts-register.mjs');
+const CHILD = join(REPO, 'test', 'collectors', 'cli-child.ts');
+/** IDTRAIL_TEST_DIST=1 runs the compiled bin/idtrail.js instead of the sources. */
+const USE_DIST = process.env.IDTRAIL_TEST_DIST === '1';
 
 /** Runs `idtrail` in this process with the given environment overlay; captures stdout and stderr. */
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -47,6 +51,7 @@ function staleIn(dir: string): boolean {
  * tests; when dist/ lacks the collector code or is older than it, compile here.
  */
 export function ensureBuilt(): void {
+  if (!USE_DIST) return;
   const main = join(REPO, 'dist', 'cli', 'main.js');
   const stale = !existsSync(main) || ['ingest/sources', 'config', 'cli/commands', 'cli'].some(staleIn);
   if (!stale) return;
@@ -65,9 +70,13 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `node bin/idtrail.js …` with a clean environment plus `env`. */
+/**
+ * Starts the CLI in a child process with a clean environment plus `env`: the TypeScript sources
+ * through module hooks, or `node bin/idtrail.js` (compiled) with IDTRAIL_TEST_DIST=1.
+ */
 export function spawnCli(argv: string[], env: Record<string, string>, cwd = REPO): Child {
-  const proc = spawn(process.execPath, [BIN, ...argv], {
+  const entry = USE_DIST ? [BIN] : ['--import', REGISTER, CHILD];
+  const proc = spawn(process.execPath, [...entry, ...argv], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', IDTRAIL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
