@@ -25,7 +25,7 @@ describe('leaver_disablement_sla', () => {
       { employee_id: 'E5', email: 'erin@acme.example', status: 'Active', hire_date: '2026-11-21', updated_at: '2026-11-21T09:00:00Z' },
       // Frank: last day Fri 20 → deadline Sun 22 00:00; never disabled.
       { employee_id: 'E6', email: 'frank@acme.example', status: 'Terminated', termination_date: '2026-11-20', termination_recorded_at: '2026-11-20T09:00:00Z', updated_at: '2026-11-20T09:00:00Z' },
-      // Gina: last day Sun 22 → clock Mon 23 00:00 = next week: not measured in W47.
+      // Gina: last day Sun 22 (in W47) → clock Mon 23 00:00, deadline Tue 24: still pending when W47 is measured.
       { employee_id: 'E7', email: 'gina@acme.example', status: 'Terminated', termination_date: '2026-11-22', termination_recorded_at: '2026-11-20T09:00:00Z', updated_at: '2026-11-20T09:00:00Z' },
       // Hank: has no account anywhere: not counted.
       { employee_id: 'E8', email: 'hank@acme.example', status: 'Terminated', termination_date: '2026-11-18', termination_recorded_at: '2026-11-18T09:00:00Z', updated_at: '2026-11-18T09:00:00Z' },
@@ -60,14 +60,15 @@ describe('leaver_disablement_sla', () => {
 
   it('counts each leaver once, all accounts, from the later of termination and its recording', async () => {
     const r = await kpi(db, 'leaver_disablement_sla', '2026-W47');
-    // on time: Bob, Carol, Dan (backdated), Erin (rehired later) = 4; late: Alice (Okta 10 h late), Frank (never) = 2.
+    // on time: Bob, Carol, Dan (backdated), Erin (rehired later) = 4; late: Alice (Okta 10 h late), Frank (never) = 2;
+    // pending: Gina.
     expect(r.status).toBe('ok');
     expect(r.numerator).toBe(4);
     expect(r.denominator).toBe(6);
     expect(r.value).toBeCloseTo(4 / 6, 10);
     expect(r.met).toBe(false); // 66.7% < 99%
-    expect(r.details).toMatchObject({ late: 2, pending: 0, no_account: 1, backdated: 1 });
-    expect(r.previousValue).toBeNull(); // nobody's clock started in W46
+    expect(r.details).toMatchObject({ late: 2, pending: 1, no_account: 1, backdated: 1 });
+    expect(r.previousValue).toBeNull(); // nobody left in W46: Dan's 2 Nov termination belongs to W47, when it was recorded
     const ev = await evidenceRows(db, 'leaver_disablement_sla', '2026-W47', { now: new Date('2027-01-01T00:00:00Z') });
     const late = ev.rows.filter((x) => x.status === 'late').map((x) => [x.employee_id, x.late_accounts]);
     expect(late).toEqual([
@@ -75,24 +76,24 @@ describe('leaver_disablement_sla', () => {
       ['E6', 'entra:a-frank'],
     ]);
     expect(ev.rows.find((x) => x.employee_id === 'E4')).toMatchObject({ backdated: true, status: 'on_time', clock_start: '2026-11-18T15:00:00.000Z' });
-    expect(ev.rows.map((x) => x.employee_id)).not.toContain('E7');
+    expect(ev.rows.find((x) => x.employee_id === 'E7')).toMatchObject({ status: 'pending', deadline: '2026-11-24T00:00:00.000Z' });
   });
 
   it('leaves leavers whose deadline has not passed as pending while the week is open', async () => {
     // Measured on Thu 19 Nov 12:00: Alice late (Okta at 18 Nov 10:00 > 18 Nov 00:00), Bob and Dan on time;
-    // Carol (deadline 20 Nov, disable not yet happened), Erin and Frank pending.
+    // Carol (deadline 20 Nov, disable not yet happened), Erin, Frank and Gina pending.
     const r = await kpi(db, 'leaver_disablement_sla', '2026-W47', { now: '2026-11-19T12:00:00Z' });
     expect(r.numerator).toBe(2);
     expect(r.denominator).toBe(3);
-    expect(r.details).toMatchObject({ late: 1, pending: 3 });
+    expect(r.details).toMatchObject({ late: 1, pending: 4 });
   });
 
   it('takes a policy window from config', async () => {
     // 48 h: Alice's Okta account (34 h after the clock) is now on time; Frank's deadline becomes
-    // Mon 23 Nov 00:00, the end of the week = the time of measurement, so he is pending → 5 of 5.
+    // Mon 23 Nov 00:00, the end of the week = the time of measurement, so he is pending (with Gina) → 5 of 5.
     const r = await kpi(db, 'leaver_disablement_sla', '2026-W47', { config: { kpis: { params: { leaver_disablement_sla: { sla_hours: 48 } } } } });
     expect([r.numerator, r.denominator]).toEqual([5, 5]);
-    expect(r.details).toMatchObject({ late: 0, pending: 1 });
+    expect(r.details).toMatchObject({ late: 0, pending: 2 });
     expect(r.met).toBe(true);
   });
 });

@@ -19,7 +19,8 @@ import type { KpiDefinition } from '../types.js';
  * - On time: every account disabled no later than clock start + 24 h. Late: an account disabled
  *   after the deadline or still enabled once the deadline has passed. Pending (deadline not yet
  *   reached, not all disabled) is not counted.
- * - Leavers whose clock starts in the window are measured.
+ * - A window measures the leavers whose termination date falls in it — or, for a backdated
+ *   termination, whose recording does (the week HR told IT).
  */
 const base = `terms AS (
   SELECT employee_id, termination_date, any_value(email) AS email, any_value(display_name) AS display_name,
@@ -30,9 +31,12 @@ leavers AS (
   SELECT *, CAST(termination_date AS TIMESTAMP) + INTERVAL 1 DAY AS term_end,
     greatest(CAST(termination_date AS TIMESTAMP) + INTERVAL 1 DAY, coalesce(recorded_at, CAST(termination_date AS TIMESTAMP))) AS clock_start
   FROM terms),
+flagged AS (SELECT *, coalesce(recorded_at > term_end, false) AS backdated FROM leavers),
 measured AS (
-  SELECT *, clock_start + to_hours(CAST($sla_hours AS BIGINT)) AS deadline, recorded_at > term_end AS backdated
-  FROM leavers WHERE clock_start >= ${START} AND clock_start < ${END}),
+  SELECT *, clock_start + to_hours(CAST($sla_hours AS BIGINT)) AS deadline
+  FROM flagged
+  WHERE CASE WHEN backdated THEN recorded_at ELSE CAST(termination_date AS TIMESTAMP) END >= ${START}
+    AND CASE WHEN backdated THEN recorded_at ELSE CAST(termination_date AS TIMESTAMP) END < ${END}),
 wa AS (${WORKER_ACCOUNTS}),
 la AS (SELECT m.employee_id, m.termination_date, wa.source, wa.tenant_id, wa.account_id FROM measured m JOIN wa USING (employee_id)),
 acc AS (SELECT DISTINCT a.source, a.tenant_id, a.account_id, a.login, a.email FROM accounts a SEMI JOIN la USING (source, tenant_id, account_id)),
@@ -84,7 +88,7 @@ export const leaver_disablement_sla: KpiDefinition = {
   ],
   emptyNeed: 'hris_workers:leavers in window',
   calculation:
-    'Leavers = distinct (employee, termination date) with HR status Terminated (employees and contractors; a later rehire does not undo it). Clock starts at the end of the termination date, or when HR recorded the termination if later (backdated). Accounts are matched by employee id or work email (= account email or login) in every source; service accounts excluded. An account is disabled at the earliest successful disable/suspend/delete event on or after the termination date, or the first snapshot from that day showing it disabled. On time = every account disabled by clock start + 24 h. Value = on time / (on time + late); pending (deadline not reached) and leavers with no account are not counted.',
+    'Leavers = distinct (employee, termination date) with HR status Terminated (employees and contractors; a later rehire does not undo it). Clock starts at the end of the termination date, or when HR recorded the termination if later (backdated). Accounts are matched by employee id or work email (= account email or login) in every source; service accounts excluded. An account is disabled at the earliest successful disable/suspend/delete event on or after the termination date, or the first snapshot from that day showing it disabled. On time = every account disabled by clock start + 24 h. Leavers of a window: termination date in the window (backdated: recorded in the window). Value = on time / (on time + late); pending (deadline not reached) and leavers with no account are not counted.',
   valueSql: `WITH ${base}
 SELECT CASE WHEN count(*) FILTER (WHERE status IN ('on_time', 'late')) = 0 THEN NULL
     ELSE count(*) FILTER (WHERE status = 'on_time') / count(*) FILTER (WHERE status IN ('on_time', 'late')) END AS value,
