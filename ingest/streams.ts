@@ -794,7 +794,7 @@ export const STREAMS: RawStream[] = [
     match: `(${has('txid')} OR (${has('event_type')} AND ${has('access_device')}))`,
     nativeId: f('txid'),
     // `timestamp` is epoch seconds; v2 also gives `isotimestamp`.
-    eventTime: `coalesce(${ts(f('isotimestamp'))}, to_timestamp(${f('timestamp')})::TIMESTAMP)`,
+    eventTime: `coalesce(${ts(f('isotimestamp'))}, try(to_timestamp(${f('timestamp')})::TIMESTAMP))`,
     required: { txid: f('txid'), timestamp: `coalesce(${f('isotimestamp')}, ${f('timestamp')}::VARCHAR)` },
   },
   { name: 'google_workspace_login', ...GWS_BASE, match: `(${gwsApp} = 'login')` },

@@ -53,7 +53,12 @@ export function nonEmpty(listExpr: string): string {
   return `CASE WHEN len(${listExpr}) > 0 THEN ${listExpr} END`;
 }
 
-/** JSON inside a string (Graph `modifiedProperties[].newValue`): the decoded scalar text, or the text itself. */
+/**
+ * JSON inside a string (Graph `modifiedProperties[].newValue`): the decoded scalar text, or the text
+ * itself. Only error-free functions here: DuckDB may hoist a repeated subexpression out of a CASE
+ * guard and evaluate it on every row.
+ */
 export function unquote(expr: string): string {
-  return `coalesce(CASE WHEN json_valid(${expr}) AND json_type(${expr}) = 'VARCHAR' THEN json_extract_string(${expr}, '$') END, ${expr})`;
+  const asJson = `try_cast(${expr} AS JSON)`;
+  return `coalesce(CASE WHEN json_type(${asJson}) = 'VARCHAR' THEN json_extract_string(${asJson}, '$') END, ${expr})`;
 }

@@ -98,3 +98,59 @@ describe('ingestRecords', () => {
     expect(row!.t).toBe('noMfaOnRoleActivationAlertIncident');
   });
 });
+
+describe('raw-only streams for the other Sigma log sources', () => {
+  it('stores Azure activity, M365 audit, GCP audit, OneLogin and Duo records with typed columns', async () => {
+    const azure = {
+      authorization: { action: 'Microsoft.Network/networkSecurityGroups/write', scope: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/nsg1' },
+      caller: 'alex.admin@acme.example', channels: 'Operation', claims: { name: 'Alex Admin' }, correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+      description: '', eventDataId: 'ed000000-0000-4000-8000-000000000001', eventName: { value: 'EndRequest', localizedValue: 'End request' },
+      category: { value: 'Administrative', localizedValue: 'Administrative' }, eventTimestamp: '2024-05-06T10:00:00.1234567Z', id: '/subscriptions/x/events/ed000000/ticks/638506008001234567',
+      level: 'Informational', operationId: 'op-1', operationName: { value: 'MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WRITE', localizedValue: 'Create or Update Network Security Group' },
+      resourceGroupName: 'rg1', resourceProviderName: { value: 'Microsoft.Network', localizedValue: 'Microsoft.Network' }, resourceType: { value: 'Microsoft.Network/networkSecurityGroups', localizedValue: 'Microsoft.Network/networkSecurityGroups' },
+      resourceId: '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/nsg1',
+      status: { value: 'Succeeded', localizedValue: 'Succeeded' }, subStatus: { value: '', localizedValue: '' }, submissionTimestamp: '2024-05-06T10:01:00Z',
+      subscriptionId: '00000000-1111-2222-3333-444444444444', tenantId: '5f1c7e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b', properties: { statusCode: 'Created' }, relatedEvents: [],
+    };
+    const m365 = {
+      CreationTime: '2024-05-06T10:05:00', Id: '8e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b', Operation: 'New-InboxRule', OrganizationId: '5f1c7e2a-3b4d-4e6f-8a9b-0c1d2e3f4a5b', RecordType: 1,
+      ResultStatus: 'True', UserKey: '10032001A1B2C3D4', UserType: 2, Version: 1, Workload: 'Exchange', ClientIP: '45.155.205.233:53012', ObjectId: 'jane.doe@acme.example\\hide', UserId: 'jane.doe@acme.example',
+      AppId: '00000002-0000-0ff1-ce00-000000000000', ClientAppId: '', ExternalAccess: false, OrganizationName: 'acme.onmicrosoft.com', OriginatingServer: 'AM0PR01MB1234 (15.20.7544.000)',
+      Parameters: [{ Name: 'Name', Value: 'hide' }, { Name: 'SubjectContainsWords', Value: 'invoice;payment' }, { Name: 'MoveToFolder', Value: 'RSS Feeds' }, { Name: 'StopProcessingRules', Value: 'True' }],
+      SessionId: 'a1b2c3d4-0000-4000-8000-000000000002',
+    };
+    const gcp = {
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', status: {}, authenticationInfo: { principalEmail: 'alex.admin@acme.example' },
+        requestMetadata: { callerIp: '81.2.69.160', callerSuppliedUserAgent: 'google-cloud-sdk gcloud/470.0.0', requestAttributes: { time: '2024-05-06T10:10:00.123Z', auth: {} }, destinationAttributes: {} },
+        serviceName: 'iam.googleapis.com', methodName: 'google.iam.admin.v1.CreateServiceAccountKey', authorizationInfo: [{ resource: 'projects/-/serviceAccounts/1234567890', permission: 'iam.serviceAccountKeys.create', granted: true, resourceAttributes: {} }],
+        resourceName: 'projects/-/serviceAccounts/1234567890', request: { name: 'projects/-/serviceAccounts/svc-backup@acme-prod.iam.gserviceaccount.com', '@type': 'type.googleapis.com/google.iam.admin.v1.CreateServiceAccountKeyRequest' }, response: {},
+      },
+      insertId: '1x2y3z4w5v6u', resource: { type: 'service_account', labels: { email_id: 'svc-backup@acme-prod.iam.gserviceaccount.com', project_id: 'acme-prod', unique_id: '1234567890' } },
+      timestamp: '2024-05-06T10:10:00.100Z', severity: 'NOTICE', logName: 'projects/acme-prod/logs/cloudaudit.googleapis.com%2Factivity', operation: { id: 'op-2', producer: 'iam.googleapis.com', first: true, last: true },
+      receiveTimestamp: '2024-05-06T10:10:01.000Z',
+    };
+    const onelogin = { id: 999001, created_at: '2024-05-06T10:15:00.000Z', account_id: 12345, user_id: 777, event_type_id: 13, notes: null, ipaddr: '81.2.69.160', actor_user_id: 778, actor_user_name: 'Alex Admin', user_name: 'Jane Doe', role_id: 55, role_name: 'Super User', app_id: null, group_id: null, otp_device_id: null, policy_id: null, actor_system: '', custom_message: null, directory_sync_run_id: null, resolution: null, client_id: null, resource_type_id: null, error_description: null, proxy_ip: null, risk_score: null, risk_reasons: null, risk_cookie_id: null, browser_fingerprint: null };
+    const duo = {
+      access_device: { browser: 'Chrome', browser_version: '124.0.0.0', ip: '45.155.205.233', hostname: null, location: { city: 'Moscow', country: 'Russia', state: 'Moscow' }, os: 'Windows', os_version: '10', is_encryption_enabled: 'unknown', is_firewall_enabled: 'unknown', is_password_set: 'unknown', security_agents: 'unknown', epkey: null },
+      adaptive_trust_assessments: {}, alias: '', application: { key: 'DIY4ND1ED4T5ZRT2ABCD', name: 'Microsoft Azure Active Directory' }, auth_device: { ip: '81.2.69.160', location: { city: 'London', country: 'United Kingdom', state: 'England' }, name: '+44 XXXX XXX 123', key: 'DPFZRS9FB0D46QFTM891' },
+      email: 'jane.doe@acme.example', event_type: 'authentication', factor: 'duo_push', isotimestamp: '2024-05-06T10:20:00.000000+00:00', ood_software: null, reason: 'user_marked_fraud', result: 'fraud',
+      timestamp: 1714990800, trusted_endpoint_status: 'not trusted', txid: '340a23e3-23f3-4a2b-9f4e-5a6b7c8d9e0f', user: { groups: ['Staff'], key: 'DUY8TD6V2A9ABCDEFGHI', name: 'jane.doe' },
+    };
+    const cases: [string, unknown, string, string][] = [
+      ['azure', azure, 'raw_azure_activity', `"operationName"->>'value'`],
+      ['m365', m365, 'raw_m365_audit', `list_filter("Parameters", p -> p."Name" = 'SubjectContainsWords')[1]."Value"`],
+      ['gcp', gcp, 'raw_gcp_audit', `"protoPayload"."methodName"`],
+      ['onelogin', onelogin, 'raw_onelogin_event', `"event_type_id"::VARCHAR`],
+      ['duo', duo, 'raw_duo_authentication', `"reason"`],
+    ];
+    const expected = ['MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WRITE', 'invoice;payment', 'google.iam.admin.v1.CreateServiceAccountKey', '13', 'user_marked_fraud'];
+    for (const [i, [source, rec, table, expr]] of cases.entries()) {
+      const r = await store.ingestRecords([JSON.stringify(rec)], { source, tenant: '', origin: `raw-only-${source}` });
+      expect(r, source).toMatchObject({ received: 1, stored: 1, quarantined: 0, normalized: 0 });
+      const row = await store.db.one<{ v: string; t: Date }>(`SELECT ${expr} AS v, _event_time AS t FROM ${table}`);
+      expect(row!.v, source).toBe(expected[i]);
+      expect(row!.t, source).toBeInstanceOf(Date);
+    }
+  });
+});

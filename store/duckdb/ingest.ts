@@ -146,7 +146,11 @@ async function classify(conn: DuckDBConnection, streams: RawStream[], ctx: Inges
          starts_with(ltrim(text, ' \t\r\n'), '{') AS is_object
        FROM ${STAGE}
      ), routed AS MATERIALIZED (
-       SELECT seq, problem, k, is_object, CASE WHEN k IS NOT NULL AND is_object THEN ${route} END AS stream FROM keyed
+       -- predicates run only on valid objects: a filter, not a CASE guard, because DuckDB may hoist a
+       -- repeated subexpression out of a CASE and evaluate it on every row
+       SELECT seq, problem, k, is_object, ${route} AS stream FROM keyed WHERE k IS NOT NULL AND is_object
+       UNION ALL
+       SELECT seq, problem, k, is_object, NULL AS stream FROM keyed WHERE k IS NULL OR NOT is_object
      )
      SELECT seq, k,
        CASE WHEN problem IS NOT NULL THEN problem
