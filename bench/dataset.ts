@@ -145,13 +145,13 @@ export async function buildDataset(opts: DatasetOptions): Promise<BenchDataset> 
       const sdir = path.join(outDir, p.source);
       mkdirSync(sdir, { recursive: true });
       const file = path.join(sdir, `${p.name}.ndjson`);
-      // Copy 0 is the record as generated; copy k > 0 is patched.
+      // Copy 0 is the record as generated; copy k > 0 is patched. Oldest copies come first, as in an
+      // export, without a sort of the whole output (the file's order does not change what is stored).
       await db.run(
         `COPY (
            SELECT CASE WHEN k = 0 THEN rec::VARCHAR ELSE json_merge_patch(rec, ${p.patch((e, numeric) => (numeric ? digits(e) : sfx(e)), shift)})::VARCHAR END AS line
-           FROM base, range(${copies}) r(k)
-           WHERE part = ${i} AND k * ${baseEvents} + rid < ${opts.events}
-           ORDER BY k DESC, rid
+           FROM range(${copies - 1}, -1, -1) r(k), (SELECT rid, rec FROM base WHERE part = ${i}) b
+           WHERE k * ${baseEvents} + rid < ${opts.events}
          ) TO '${file.replace(/'/g, "''")}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`.replaceAll('$days', String(days)),
       );
       const existing = sources.find((x) => x.source === p.source);

@@ -6,13 +6,14 @@ import { formatBench, runBench } from '../../bench/run.js';
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'measure import, live ingest, rule pack, incremental detection and KPI speed and memory on generated data',
-  usage: 'bench [--events 1000000] [--accounts 50000] [--kpi-events 10000000] [--live-events 50000] [--json] [--out bench.json] [--keep DIR]',
+  usage: 'bench [--events 1000000] [--accounts 50000] [--kpi-events 10000000] [--live-events 50000] [--base-users 300] [--base-days 14] [--json] [--out bench.json] [--keep DIR]',
   options: {
     events: { type: 'string' },
     accounts: { type: 'string' },
     'kpi-events': { type: 'string' },
     'live-events': { type: 'string' },
     'base-users': { type: 'string' },
+    'base-days': { type: 'string' },
     json: { type: 'boolean', default: false },
     out: { type: 'string' },
     keep: { type: 'string' },
@@ -27,6 +28,7 @@ export const benchCommand: Command = {
       kpiEvents: Math.max(1, int(ctx, 'kpi-events', 10_000_000)),
       liveEvents: int(ctx, 'live-events', 50_000),
       baseUsers: ctx.values['base-users'] === undefined ? undefined : Math.max(60, int(ctx, 'base-users', 300)),
+      baseDays: ctx.values['base-days'] === undefined ? undefined : Math.min(400, Math.max(7, int(ctx, 'base-days', 14))),
       keep: str(ctx, 'keep'),
       onProgress: (msg) => ctx.stderr.write(`bench: ${msg}\n`),
     });
