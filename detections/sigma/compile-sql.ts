@@ -58,14 +58,15 @@ function jsonKeyPath(key: string): string | null {
 }
 
 /** The value under `key` of a JSON object `v` (exact key, else the first key equal ignoring case). */
-function jgetOne(v: string, key: string): string {
+function jgetOne(v: string, key: string, exact = false): string {
   const p = jsonKeyPath(key);
   if (p === null) return 'NULL::JSON';
+  if (exact) return `json_extract(${v}, ${lit(p)})`;
   return `(CASE WHEN json_type(${v}) <> 'OBJECT' THEN NULL WHEN json_exists(${v}, ${lit(p)}) THEN json_extract(${v}, ${lit(p)}) ELSE json_extract(${v}, '$."' || list_filter(json_keys(${v}), lambda k: lower(k) = ${lit(key.toLowerCase())})[1] || '"') END)`;
 }
 
-function jget(l: string, key: string): string {
-  return `list_transform(${jexpand(l)}, lambda v: ${jgetOne('v', key)})`;
+function jget(l: string, key: string, exact = false): string {
+  return `list_transform(${jexpand(l)}, lambda v: ${jgetOne('v', key, exact)})`;
 }
 
 function jtext(v: string): string {
@@ -81,14 +82,18 @@ function jfinal(l: string): Vals {
   return { kind: 'list', expr: `list_filter(list_transform(${jexpandLast(l)}, lambda v: ${jtext('v')}), lambda v: v IS NOT NULL)` };
 }
 
-function jwalk(l: string, path: string[]): string {
+function jwalk(l: string, path: string[], exact = false): string {
   let cur = l;
-  for (const seg of path) cur = jget(cur, seg);
+  for (const seg of path) cur = jget(cur, seg, exact);
   return cur;
 }
 
+/** While a rule pack compiles, the body JSON is a column of its inner projection. */
+let bodyColumn: string | null = null;
+
 function bodyJson(stream: RawStream): string {
   if (!stream.body) return '_json';
+  if (bodyColumn) return bodyColumn;
   // the registry's body expression reads `j` (the record) and `k` (its top-level keys)
   return `list_transform([_json], lambda j: list_transform([json_keys(j)], lambda k: (${stream.body}))[1])[1]`;
 }
@@ -113,31 +118,31 @@ function texpand(c: Typed): Typed {
 
 type Step = { k: 'typed'; c: Typed } | { k: 'json'; l: string } | { k: 'none' } | { k: 'uncovered' };
 
-function tget(c0: Typed, seg: string): Step {
+function tget(c0: Typed, seg: string, exact: boolean): Step {
   const c = texpand(c0);
   if (c.type.kind === 'struct') {
-    const f = findKey(c.type.fields, seg);
+    const f = exact ? c.type.fields.find((x) => x.name === seg) : findKey(c.type.fields, seg);
     if (!f) return { k: 'uncovered' };
     const expr = c.list ? `list_transform(${c.expr}, lambda x: struct_extract(x, ${lit(f.name)}))` : `struct_extract(${c.expr}, ${lit(f.name)})`;
     return { k: 'typed', c: { expr, type: f.type, list: c.list } };
   }
   if (c.type.kind === 'json') {
     const l = c.list ? c.expr : `[${c.expr}]`;
-    return { k: 'json', l: jget(l, seg) };
+    return { k: 'json', l: jget(l, seg, exact) };
   }
   if (c.type.kind === 'scalar') return { k: 'none' };
   return { k: 'uncovered' };
 }
 
 /** Walk a path from the typed columns; null when the typed schema does not cover it. */
-function typedWalk(stream: RawStream, path: string[]): Step {
+function typedWalk(stream: RawStream, path: string[], exact = false): Step {
   const cols = Object.entries(stream.columns).map(([name, t]) => ({ name, type: t }));
-  const first = findKey(cols, path[0]!);
+  const first = exact ? cols.find((c) => c.name === path[0]) : findKey(cols, path[0]!);
   if (!first) return { k: 'uncovered' };
   let step: Step = { k: 'typed', c: { expr: qid(first.name), type: duckType(first.type), list: false } };
   for (const seg of path.slice(1)) {
-    if (step.k === 'typed') step = tget(step.c, seg);
-    else if (step.k === 'json') step = { k: 'json', l: jget(step.l, seg) };
+    if (step.k === 'typed') step = tget(step.c, seg, exact);
+    else if (step.k === 'json') step = { k: 'json', l: jget(step.l, seg, exact) };
     else return step;
   }
   return step;
@@ -164,18 +169,18 @@ function finalTyped(c0: Typed): Vals | null {
 
 const NONE: Vals = { kind: 'scalar', expr: 'NULL::VARCHAR' };
 
-function pathVals(stream: RawStream, scope: 'body' | 'root', path: string[]): Vals {
+function pathVals(stream: RawStream, scope: 'body' | 'root', path: string[], exact = false): Vals {
   if (scope === 'body') {
-    const step = typedWalk(stream, path);
+    const step = typedWalk(stream, path, exact);
     if (step.k === 'none') return NONE;
     if (step.k === 'json') return jfinal(step.l);
     if (step.k === 'typed') {
       const v = finalTyped(step.c);
       if (v) return v;
     }
-    return jfinal(jwalk(`[${bodyJson(stream)}]`, path));
+    return jfinal(jwalk(`[${bodyJson(stream)}]`, path, exact));
   }
-  return jfinal(jwalk('[_json]', path));
+  return jfinal(jwalk('[_json]', path, exact));
 }
 
 function keyedVals(stream: RawStream, a: Extract<Access, { kind: 'keyed' }>): Vals {
@@ -214,7 +219,7 @@ function keyedVals(stream: RawStream, a: Extract<Access, { kind: 'keyed' }>): Va
 export function accessVals(stream: RawStream, a: Access): Vals {
   if (a.kind === 'const') return { kind: 'scalar', expr: lit(a.value) };
   if (a.kind === 'keyed') return keyedVals(stream, a);
-  const v = pathVals(stream, a.scope, a.path);
+  const v = pathVals(stream, a.scope, a.path, a.exact);
   if (!a.valueMap) return v;
   const vm = a.valueMap;
   const mapExpr = (x: string) =>
@@ -332,8 +337,40 @@ function and(items: string[]): string {
   return items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
 }
 
-function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream): string {
-  const vals = node.access.map((a) => accessVals(stream, a));
+/**
+ * Shared access expressions of a rule pack: each distinct field access is computed once per row in
+ * an inner projection (`_a0`, `_a1`, …) and every rule of the pack reads the column.
+ */
+export class AccessCache {
+  readonly columns: Array<{ alias: string; expr: string }> = [];
+  private readonly byKey = new Map<string, Vals>();
+  /** set when the projection below the access columns provides the body JSON as `_b` */
+  usesBody = false;
+  get(stream: RawStream, a: Access): Vals {
+    if (a.kind === 'const') return accessVals(stream, a);
+    const key = JSON.stringify(a);
+    let v = this.byKey.get(key);
+    if (!v) {
+      bodyColumn = stream.body ? '_b' : null;
+      let raw: Vals;
+      try {
+        raw = accessVals(stream, a);
+      } finally {
+        bodyColumn = null;
+      }
+      if (stream.body && raw.expr.includes('_b')) this.usesBody = true;
+      const alias = `_a${this.columns.length}`;
+      this.columns.push({ alias, expr: raw.expr });
+      v = { kind: raw.kind, expr: alias };
+      this.byKey.set(key, v);
+    }
+    return v;
+  }
+}
+
+function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream, cache?: AccessCache): string {
+  const get = (a: Access) => (cache ? cache.get(stream, a) : accessVals(stream, a));
+  const vals = node.access.map(get);
   const t = node.test;
   switch (t.kind) {
     case 'null':
@@ -341,7 +378,7 @@ function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream): s
     case 'exists':
       return t.value ? or(vals.map(nonEmpty)) : `NOT ${or(vals.map(nonEmpty))}`;
     case 'fieldref': {
-      const others = t.other.map((a) => accessVals(stream, a));
+      const others = t.other.map(get);
       const b = others.length === 1 ? asList(others[0]!) : `list_concat(${others.map(asList).join(', ')})`;
       return or(vals.map((v) => `coalesce(len(list_filter(${asList(v)}, lambda fa: len(list_filter(${b}, lambda fb: ${pairSql(t.op, t.cased, 'fa', 'fb')})) > 0)) > 0, false)`));
     }
@@ -350,13 +387,13 @@ function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream): s
   }
 }
 
-function sqlTable(stream: RawStream): TargetTable<string> {
+function sqlTable(stream: RawStream, cache?: AccessCache): TargetTable<string> {
   return {
     and,
     or,
     not: (item) => `(NOT ${item})`,
     constant: (v) => (v ? 'true' : 'false'),
-    field: (node) => fieldSql(node, stream),
+    field: (node) => fieldSql(node, stream, cache),
     keyword: (test) => {
       // string values anywhere in the record as received
       const t = keywordTest(test);
@@ -366,8 +403,8 @@ function sqlTable(stream: RawStream): TargetTable<string> {
 }
 
 /** The WHERE expression of a prepared rule over its raw table. */
-export function compileDuckDbWhere(prepared: PreparedRule): string {
-  return walkCond(prepared.cond, sqlTable(prepared.stream));
+export function compileDuckDbWhere(prepared: PreparedRule, cache?: AccessCache): string {
+  return walkCond(prepared.cond, sqlTable(prepared.stream, cache));
 }
 
 /** A runnable query: the matching rows of the rule's raw table (meta columns and the record). */

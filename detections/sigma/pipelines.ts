@@ -13,7 +13,7 @@ import type { Logsource } from './types.js';
  */
 export type Access =
   /** a dotted path on the stream body (`scope: 'body'`) or on the record as received (`'root'`) */
-  | { kind: 'path'; scope: 'body' | 'root'; path: string[]; valueMap?: { map: Record<string, string>; otherwise: string } }
+  | { kind: 'path'; scope: 'body' | 'root'; path: string[]; valueMap?: { map: Record<string, string>; otherwise: string }; exact?: boolean }
   /** the value of the element of a key/value list whose key field equals `key` (Workspace parameters) */
   | { kind: 'keyed'; scope: 'body' | 'root'; list: string[]; keyField: string; key: string; valueFields: string[] }
   /** a value that is the same for every record of the stream */
@@ -39,8 +39,9 @@ export interface Pipeline {
   prefixes?: Record<string, (rest: string[], full: string[]) => Access[]>;
 }
 
-const body = (p: string): Access => ({ kind: 'path', scope: 'body', path: p.split('.') });
-const root = (p: string): Access => ({ kind: 'path', scope: 'root', path: p.split('.') });
+/** Mapped paths are written in the vendor's own case: keys match exactly (no case-folding lookup). */
+const body = (p: string): Access => ({ kind: 'path', scope: 'body', path: p.split('.'), exact: true });
+const root = (p: string): Access => ({ kind: 'path', scope: 'root', path: p.split('.'), exact: true });
 const keyed = (list: string, key: string, keyField = 'name', valueFields = ['value']): Access => ({
   kind: 'keyed',
   scope: 'body',
@@ -87,7 +88,7 @@ export const PIPELINES: Pipeline[] = [
       resultsignature: [root('resultSignature')],
       // LA `Status` is the status object; the rules also say `Status: Success` for errorCode 0
       status: [
-        { kind: 'path', scope: 'body', path: ['status', 'errorCode'], valueMap: { map: { '0': 'Success' }, otherwise: 'Failure' } },
+        { kind: 'path', scope: 'body', path: ['status', 'errorCode'], valueMap: { map: { '0': 'Success' }, otherwise: 'Failure' }, exact: true },
         body('status'),
       ],
       appdisplayname: [body('appDisplayName')],

@@ -1,6 +1,6 @@
 import { STREAMS, rawTable, type RawStream } from '../../ingest/streams.js';
 import type { DuckDb } from '../../store/duckdb/db.js';
-import { compileDuckDbWhere, qid } from './compile-sql.js';
+import { AccessCache, compileDuckDbWhere, qid } from './compile-sql.js';
 import { correlateDuckDb, type CorrelationAlert } from './correlate.js';
 import type { LoadedRules } from './parse.js';
 import { prepareRule, type PreparedRule } from './prepare.js';
@@ -93,10 +93,14 @@ export function compileRulePack(rules: PreparedRule[], streams: RawStream[] = ST
   for (const stream of streams) {
     const mine = rules.filter((r) => r.stream.name === stream.name);
     if (mine.length === 0) continue;
-    const cases = mine.map((r, i) => `CASE WHEN ${compileDuckDbWhere(r)} THEN ${i} END`);
+    const cache = new AccessCache();
+    const cases = mine.map((r, i) => `CASE WHEN ${compileDuckDbWhere(r, cache)} THEN ${i} END`);
     const table = rawTable(stream);
     const where = [`_event_time >= $since`, `_event_time < $until`, ...(opts.batch ? ['_batch = $batch'] : [])].join(' AND ');
-    const sql = `SELECT _uid, _tenant, _event_time, _batch, _rules FROM (SELECT _uid, _tenant, _event_time, _batch, list_filter([${cases.join(',\n  ')}], lambda i: i IS NOT NULL) AS _rules FROM ${qid(table)} WHERE ${where}) WHERE len(_rules) > 0`;
+    // each distinct field access once per row (inner projection), every rule reads the columns
+    const base = `SELECT *${stream.body ? `, list_transform([_json], lambda j: list_transform([json_keys(j)], lambda k: (${stream.body}))[1])[1] AS _b` : ''} FROM ${qid(table)} WHERE ${where}`;
+    const inner = `SELECT *${cache.columns.map((c) => `, ${c.expr} AS ${c.alias}`).join('')} FROM (${base})`;
+    const sql = `SELECT _uid, _tenant, _event_time, _batch, _rules FROM (SELECT _uid, _tenant, _event_time, _batch, list_filter([${cases.join(',\n  ')}], lambda i: i IS NOT NULL) AS _rules FROM (${inner})) WHERE len(_rules) > 0`;
     out.push({ stream, rawTable: table, rules: mine, sql });
   }
   return out;

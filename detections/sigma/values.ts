@@ -35,12 +35,12 @@ function expand(vals: unknown[]): unknown[] {
   return out;
 }
 
-export function walk(start: unknown, path: string[]): unknown[] {
+export function walk(start: unknown, path: string[], exact = false): unknown[] {
   let cur: unknown[] = [start];
   for (const seg of path) {
     cur = expand(cur);
     const next: unknown[] = [];
-    for (const v of cur) if (isObj(v)) next.push(getKey(v, seg));
+    for (const v of cur) if (isObj(v)) next.push(exact ? (Object.prototype.hasOwnProperty.call(v, seg) ? v[seg] : undefined) : getKey(v, seg));
     cur = next;
   }
   // the last array stands for its elements; an empty one reads as itself ('[]')
@@ -74,7 +74,7 @@ export function accessValues(a: Access, p: Pipeline, record: unknown): string[] 
   if (a.kind === 'const') return [a.value];
   const start = a.scope === 'root' ? record : bodyOf(p, record);
   if (a.kind === 'path') {
-    const vals = walk(start, a.path).map(text);
+    const vals = walk(start, a.path, a.exact).map(text);
     if (!a.valueMap) return vals;
     const vm = a.valueMap;
     return vals.map((t) => (Object.prototype.hasOwnProperty.call(vm.map, t) ? vm.map[t]! : vm.otherwise));
