@@ -1,12 +1,13 @@
 import type { Command, CommandContext } from '../command.js';
 import { flag, int, str, writeJson } from '../command.js';
-import { DuckDbStore } from '../../store/duckdb/store.js';
+import { STORE_OPTIONS, openStore } from '../store-flags.js';
+import type { EventStore } from '../../store/event-store.js';
 import { IdtrailError, EXIT } from '../../lib/errors.js';
 import { ALERT_RESOLUTIONS, ALERT_STATUSES, SEVERITIES, type Alert, type AlertResolution, type AlertStatus } from '../../detections/alerts/model.js';
 import type { AlertFilter } from '../../store/event-store.js';
 
-async function withStore<T>(ctx: CommandContext, fn: (store: DuckDbStore) => Promise<T>): Promise<T> {
-  const store = await DuckDbStore.open(str(ctx, 'db', 'idtrail.duckdb')!);
+async function withStore<T>(ctx: CommandContext, fn: (store: EventStore) => Promise<T>): Promise<T> {
+  const store = await openStore(ctx);
   try {
     return await fn(store);
   } finally {
@@ -55,7 +56,7 @@ function showText(a: Alert): string {
   return `${lines.join('\n')}\n`;
 }
 
-const common = { db: { type: 'string', default: 'idtrail.duckdb' }, json: { type: 'boolean', default: false } } as const;
+const common = { ...STORE_OPTIONS, json: { type: 'boolean', default: false } } as const;
 
 export const alertsList: Command = {
   name: 'alerts list',

@@ -1,6 +1,6 @@
 import type { Command } from '../command.js';
 import { flag, int, str, writeJson } from '../command.js';
-import { DuckDbStore } from '../../store/duckdb/store.js';
+import { STORE_OPTIONS, openStore } from '../store-flags.js';
 import { IdtrailError, EXIT } from '../../lib/errors.js';
 import { forwardPending } from '../../detections/forward/outbox.js';
 import { openSink } from '../../detections/forward/registry.js';
@@ -23,9 +23,9 @@ function statusTable(rows: SinkStatus[]): string {
 export const forwardCommand: Command = {
   name: 'forward',
   summary: 'deliver queued alerts to the SIEM sinks (outbox), or show per-sink delivery status',
-  usage: 'forward [--db FILE] [--config FILE] [--sink NAME]... [--to URL]... [--status] [--retry-now] [--batch N] [--json]',
+  usage: 'forward [--db FILE | --store elasticsearch --es-url URL] [--config FILE] [--sink NAME]... [--to URL]... [--status] [--retry-now] [--batch N] [--json]',
   options: {
-    db: { type: 'string', default: 'idtrail.duckdb' },
+    ...STORE_OPTIONS,
     config: { type: 'string' },
     sink: { type: 'string', multiple: true },
     to: { type: 'string', multiple: true },
@@ -35,7 +35,7 @@ export const forwardCommand: Command = {
     json: { type: 'boolean', default: false },
   },
   async run(ctx) {
-    const store = await DuckDbStore.open(str(ctx, 'db', 'idtrail.duckdb')!);
+    const store = await openStore(ctx);
     const opened: Sink[] = [];
     try {
       const names = list(ctx.values.sink);
