@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { parseCommandArgs, type Command } from '../command.js';
-import { rulesCheck, rulesCompile } from './rules.js';
+import { rulesCheck, rulesCompile, rulesTest } from './rules.js';
 
 const corpus = resolve(import.meta.dirname, '../../../shared/sigma');
 
@@ -82,4 +82,25 @@ describe('idtrail rules compile', () => {
   test('an unknown target is a usage error', async () => {
     await expect(runCmd(rulesCompile, ['x.yml', '--target', 'splunk'])).rejects.toThrow(/--target must be/);
   });
+});
+
+describe('idtrail rules test', () => {
+  test('runs the *.test.yml cases beside rules (single-event and correlation) through memory and DuckDB', async () => {
+    const dir = resolve(import.meta.dirname, '../../test/sigma/rules');
+    const { code, out } = await runCmd(rulesTest, [dir, '--json']);
+    const report = JSON.parse(out) as { files: number; cases: number; failed: number; results: Array<{ name: string; ok: boolean; message?: string }> };
+    expect(report.results.filter((r) => !r.ok)).toEqual([]);
+    expect(report).toMatchObject({ files: 2, cases: 6, failed: 0 });
+    expect(code).toBe(0);
+  }, 60_000);
+
+  test('a wrong expectation fails the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'idtrail-rt-'));
+    const src = resolve(import.meta.dirname, '../../test/sigma/rules');
+    writeFileSync(join(dir, 'r.yml'), readFileSync(join(src, 'okta_mfa_factors_reset.yml'), 'utf8'));
+    writeFileSync(join(dir, 'r.test.yml'), readFileSync(join(src, 'okta_mfa_factors_reset.test.yml'), 'utf8').replace('okta_mfa_factors_reset.yml', 'r.yml').replace('expect: no_match', 'expect: match'));
+    const { code, out } = await runCmd(rulesTest, [dir]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/FAIL .*user resets own factors/);
+  }, 60_000);
 });
