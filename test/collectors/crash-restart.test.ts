@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { ensureBuilt, spawnCli } from './cli-helpers.js';
  * normalized events, nothing quarantined, same checkpoint), and no event is stored twice.
  */
 const EVENTS = 3000;
-const PAGE = 75; // 40 pages: room for 20+ kills that each land mid-ingest
+const PAGE = 50; // 60 pages: room for 20+ kills that each land mid-ingest
 const KILLS = 22;
 const TOKEN = 'crash-test-ssws-token-0123456789abcdefgh';
 const FROM = new Date('2026-11-18T00:00:00Z');
@@ -24,6 +24,7 @@ let server: OktaServer;
 
 beforeAll(async () => {
   ensureBuilt();
+  writeFileSync(CONFIG, `sources:\n  - type: okta\n    tenant: acme\n    limit: ${PAGE}\n`);
   server = await startOktaServer({ events: oktaLogEvents(EVENTS, FROM, TO, 201), apiToken: TOKEN, rateLimit: { limit: 100_000, windowMs: 60_000 } });
 }, 900_000);
 afterAll(async () => {
@@ -31,7 +32,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const args = (db: string) => ['ingest', 'okta', '--db', db, '--since', FROM.toISOString(), '--tenant', 'acme', '--json'];
+const CONFIG = join(dir, 'idtrail.yaml');
+const args = (db: string) => ['ingest', 'okta', '--config', CONFIG, '--db', db, '--since', FROM.toISOString(), '--json'];
 const env = () => ({ OKTA_ORG_URL: server.url, OKTA_API_TOKEN: TOKEN, IDTRAIL_LOG_LEVEL: 'warn' });
 
 async function snapshot(db: string) {
@@ -54,6 +56,7 @@ describe('crash and restart', () => {
     expect(first.stderr()).toBe('');
     expect(done.code).toBe(0);
     expect(JSON.parse(first.stdout()).stored).toBe(EVENTS);
+    expect(JSON.parse(first.stdout()).pages).toBe(EVENTS / PAGE + 1);
 
     const crashed = join(dir, 'crashed.duckdb');
     const random = rng(7);
@@ -66,14 +69,14 @@ describe('crash and restart', () => {
       const before = server.requests;
       const child = spawnCli(args(crashed), env());
       if (kills < KILLS) {
-        // Kill once the child has asked for 1–2 more pages, after a random extra delay: the kill lands
+        // Kill once the child has asked for its next page, after a random extra delay: the kill lands
         // while a page is in flight, being stored, or between pages.
-        const target = before + 1 + Math.floor(random() * 2);
+        const target = before + 1;
         const deadline = Date.now() + 120_000;
         let exited = false;
         void child.exited.then(() => (exited = true));
         while (!exited && server.requests < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-        await new Promise((r) => setTimeout(r, Math.floor(random() * 400)));
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 300)));
         if (!exited) {
           child.proc.kill('SIGKILL');
           const r = await child.exited;
