@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DuckDb } from '../../store/duckdb/db.js';
 import { fixture, patch } from '../../test/sigma/harness.js';
 import { compileMemory } from './match.js';
-import { correlateDuckDb, correlateMemory, corrEventOf, type CorrEvent } from './correlate.js';
+import { alertsAsEvents, correlateDuckDb, correlateMemory, corrEventOf, type CorrEvent } from './correlate.js';
 import { parseRuleText } from './parse.js';
 import { prepareRule, type PreparedRule } from './prepare.js';
 import { loadRawRecords } from './raw-load.js';
@@ -170,5 +170,23 @@ describe('correlations: sliding windows, memory and DuckDB agree', () => {
     const { memory, duckdb } = await run(corrDoc('type: event_count\nrules:\n  - okta_failed_login\ngroup-by:\n  - actor.alternateId\ntimespan: 1m\ncondition:\n  lt: 2'), recs);
     expect(duckdb).toEqual(memory);
     expect(memory).toHaveLength(2);
+  });
+
+  test('chaining: repeated bursts of one user, from the inner correlation of both targets', async () => {
+    const times = ['10:00:00', '10:00:20', '10:00:40', '10:30:00', '10:30:20', '10:30:40'].map((t) => `2024-03-11T${t}Z`);
+    const recs = burst('kim@example.com', times);
+    const inner = corrDoc('type: event_count\nrules:\n  - okta_failed_login\ngroup-by:\n  - actor.alternateId\ntimespan: 1m\ncondition:\n  gte: 3');
+    const { memory, duckdb } = await run(inner, recs);
+    expect(duckdb).toEqual(memory);
+    expect(memory).toHaveLength(2);
+    const outerDoc = parseRuleText(`${inner}---\ntitle: repeated bursts\nid: 0d3a7d5e-3333-4000-8000-000000000001\ncorrelation:\n  type: event_count\n  rules:\n    - 0d3a7d5e-2222-4000-8000-000000000001\n  group-by:\n    - actor.alternateId\n  timespan: 1h\n  condition:\n    gte: 2\n`, 'chain.yml');
+    const outer = outerDoc.documents.find((d): d is SigmaCorrelation => d.type === 'correlation' && d.id === '0d3a7d5e-3333-4000-8000-000000000001')!;
+    for (const inAlerts of [memory, duckdb]) {
+      const chained = correlateMemory(outer, alertsAsEvents(outer, '0d3a7d5e-2222-4000-8000-000000000001', inAlerts));
+      expect(chained).toHaveLength(1);
+      expect(chained[0]).toMatchObject({ group: { 'actor.alternateId': 'kim@example.com' }, event_count: 2 });
+    }
+    const once = correlateMemory(outer, alertsAsEvents(outer, '0d3a7d5e-2222-4000-8000-000000000001', memory.slice(0, 1)));
+    expect(once).toEqual([]);
   });
 });

@@ -307,3 +307,19 @@ export async function correlateDuckDb(
   });
   return mergeWindows(corr, hits, times);
 }
+
+/**
+ * Chaining: a correlation that references another correlation consumes its alerts as events (at
+ * the alert's last_seen time, with the inner group-by values as fields). Evaluated in memory over
+ * the inner correlation's alerts from either target.
+ */
+export function alertsAsEvents(outer: SigmaCorrelation, ref: string, alerts: CorrelationAlert[]): CorrEvent[] {
+  const vf = valueField(outer);
+  return alerts.map((a, i) => ({
+    ref,
+    uid: `${a.rule_id}:${a.first_seen}:${i}`,
+    time: Date.parse(a.last_seen),
+    group: outer.groupBy.map((f) => a.group[fieldFor(outer, f, ref)] ?? null),
+    value: vf ? (a.group[fieldFor(outer, vf, ref)] ?? null) : null,
+  }));
+}

@@ -18,7 +18,7 @@ export { compileElasticsearch, esIndex, EsUnsupported, type EsQuery } from './co
 export { compileEsql, compileCorrelationEsql } from './compile-esql.js';
 export { compileMemory, matchEvent, type EventPredicate } from './match.js';
 export { buildRulePack, compileRulePack, runRulePack, type RuleMatch, type RulePack, type RulePackResult } from './rulepack.js';
-export { correlateMemory, correlateDuckDb, compileCorrelationDuckDb, corrEventOf, type CorrelationAlert, type CorrEvent } from './correlate.js';
+export { alertsAsEvents, correlateMemory, correlateDuckDb, compileCorrelationDuckDb, corrEventOf, type CorrelationAlert, type CorrEvent } from './correlate.js';
 export { checkRules, type CheckReport, type RuleCheck } from './check.js';
 export { loadPlaceholders, parsePlaceholders } from './placeholders.js';
 export { runRuleTestFile, findTestFiles, type CaseResult } from './rule-tests.js';

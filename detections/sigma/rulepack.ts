@@ -66,7 +66,7 @@ export function buildRulePack(loaded: Pick<LoadedRules, 'rules' | 'correlations'
         title: c.title,
         file: c.source.file,
         reason: chained.length
-          ? `references correlation(s) ${chained.join(', ')}: chained correlations run in memory (correlateChain), not in a DuckDB rule pack`
+          ? `references correlation(s) ${chained.join(', ')}: chained correlations run in memory over the inner correlation alerts (alertsAsEvents + correlateMemory), not in a DuckDB rule pack`
           : `references rule(s) ${missing.join(', ')} that are not loaded or cannot run`,
       });
       continue;
