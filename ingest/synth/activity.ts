@@ -297,5 +297,3 @@ export function emitTripSignIns(ctx: Ctx, rng: Rng, trip: Trip): void {
 export function tripSkipDays(trip: Trip): number[] {
   return [trip.leaveDay, trip.returnDay];
 }
-
-export { MINUTE };

@@ -47,8 +47,6 @@ export interface Ctx {
 export interface Records {
   selfService: { id: string; t: number; user: string; kind: 'password_reset' | 'mfa_enrolment' | 'account_unlock' | 'access_request' }[];
   requests: { t: number; closed: number; user: string; category: string; channel: string; short: string; item: string; group: string }[];
-  /** Access removals done for access-review revoke decisions: item id → time. */
-  remediations: Map<string, number>;
 }
 
 export function markSeen(ctx: Ctx, p: Person, key: keyof SeenSignIns, t: number, id?: string): void {

@@ -6,12 +6,10 @@
  */
 import { markSeen, type Ctx, factorIdsOf } from './ctx.js';
 import type { Device } from './devices.js';
-import { OKTA_VERIFY_UA } from './devices.js';
 import type { IpInfo } from './geo.js';
 import { ENTRA_APPS, type EntraApp, type OktaApp } from './org.js';
 import type { MfaKind, Person } from './population.js';
 import type { Rng } from './prng.js';
-import { MINUTE } from './time.js';
 import { deviceUa, oktaAppTarget, oktaEvent, oktaSessionId, oktaUserActor, oktaUserTarget } from './vendors/okta.js';
 import { CA_POLICIES, signIn } from './vendors/entra.js';
 import { wsActivity } from './vendors/workspace.js';
@@ -260,12 +258,12 @@ export function awsSsoRole(p: Person): string {
 export function awsConsoleSignIn(ctx: Ctx, rng: Rng, p: Person, t: number, ip: IpInfo, dev: Device): string[] {
   const acct = ctx.tenants.awsAccountId;
   const role = awsSsoRole(p);
-  const roleSuffix = rng.fork(`aws-role/${role}`).hex(16);
+  const roleSuffix = ctx.rng.fork(`aws-role/${role}`).hex(16);
   const roleName = `AWSReservedSSO_${role}_${roleSuffix}`;
-  const identityStoreUser = `${rng.fork(`ids/${p.login}`).hex(10)}-${rng.fork(`ids2/${p.login}`).uuid()}`;
+  const identityStoreUser = `${ctx.rng.fork(`ids/${p.login}`).hex(10)}-${ctx.rng.fork(`ids2/${p.login}`).uuid()}`;
   const fed = cloudTrail(rng, {
     t, accountId: acct, region: 'eu-west-1', eventSource: 'sso.amazonaws.com', eventName: 'Federate', eventType: 'AwsServiceEvent',
-    userIdentity: { type: 'Unknown', principalId: identityStoreUser, accountId: acct, userName: p.login, onBehalfOf: { userId: identityStoreUser, identityStoreArn: `arn:aws:identitystore::${acct}:identitystore/d-9067${rng.fork('ids').hex(6)}` }, credentialId: rng.hex(32) },
+    userIdentity: { type: 'Unknown', principalId: identityStoreUser, accountId: acct, userName: p.login, onBehalfOf: { userId: identityStoreUser, identityStoreArn: `arn:aws:identitystore::${acct}:identitystore/d-9067${ctx.rng.fork('ids').hex(6)}` }, credentialId: rng.hex(32) },
     sourceIp: ip.ip, userAgent: dev.ua, readOnly: false,
     serviceEventDetails: { role_name: role, account_id: acct },
   });
@@ -275,11 +273,11 @@ export function awsConsoleSignIn(ctx: Ctx, rng: Rng, p: Person, t: number, ip: I
     t: t2, accountId: acct, region: 'us-east-1', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', eventType: 'AwsConsoleSignIn',
     userIdentity: {
       type: 'AssumedRole',
-      principalId: `AROA${rng.fork(`aroa/${role}`).base62(17).toUpperCase()}:${p.login}`,
+      principalId: `AROA${ctx.rng.fork(`aroa/${role}`).base62(17).toUpperCase()}:${p.login}`,
       arn: `arn:aws:sts::${acct}:assumed-role/${roleName}/${p.login}`,
       accountId: acct,
       sessionContext: {
-        sessionIssuer: { type: 'Role', principalId: `AROA${rng.fork(`aroa/${role}`).base62(17).toUpperCase()}`, arn: `arn:aws:iam::${acct}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${roleName}`, accountId: acct, userName: roleName },
+        sessionIssuer: { type: 'Role', principalId: `AROA${ctx.rng.fork(`aroa/${role}`).base62(17).toUpperCase()}`, arn: `arn:aws:iam::${acct}:role/aws-reserved/sso.amazonaws.com/eu-west-1/${roleName}`, accountId: acct, userName: roleName },
         attributes: { creationDate: new Date(t2).toISOString().replace(/\.\d{3}Z$/, 'Z'), mfaAuthenticated: 'false' },
       },
     },
@@ -294,6 +292,3 @@ export function awsConsoleSignIn(ctx: Ctx, rng: Rng, p: Person, t: number, ip: I
 export function entraRefreshApps(): EntraApp[] {
   return [ENTRA_APPS.teams, ENTRA_APPS.outlook, ENTRA_APPS.oneDrive, ENTRA_APPS.authBroker];
 }
-
-export const OKTA_VERIFY = OKTA_VERIFY_UA;
-export { MINUTE };

@@ -74,7 +74,7 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
     seed, win, tenants, oktaApps: oktaAppsFor(root.fork('okta-apps')), pop, sink,
     seen: new Map(), factorIds: new Map(), groups: new Map(), oktaGroups: new Map(), servicePrincipals: new Map(),
     registeredInWindow: new Map(), activeActivations: [], directGrants: [], oktaDirectGrants: [], rng: root.fork('ids'),
-    records: { selfService: [], requests: [], remediations: new Map() },
+    records: { selfService: [], requests: [] },
   };
   progress(`population: ${pop.people.length} accounts (${pop.humans.length} people)`);
 

@@ -6,7 +6,7 @@
  */
 import { type Ctx, factorIdsOf, groupId, oktaGroupId, spId } from './ctx.js';
 import { activeAt } from './activity.js';
-import { CITY_BY_KEY, residentialIp } from './geo.js';
+import type { residentialIp } from './geo.js';
 import { DEPARTMENTS, ENTRA_PROVISIONING_APPS, type OktaApp } from './org.js';
 import type { Person } from './population.js';
 import type { Rng } from './prng.js';
@@ -126,7 +126,7 @@ function provision(ctx: Ctx, rng: Rng, p: Person, t: number, action: 'create' | 
   ctx.sink.add('entra_provisioning', t + rng.int(1, 40) * MINUTE, provisioningObject(rng, {
     t: t + rng.int(1, 40) * MINUTE, tenantId: ctx.tenants.entra, jobId: `${eapp.jobPrefix}.${ctx.tenants.entra.replace(/-/g, '').slice(0, 32)}.${sp.replace(/-/g, '').slice(0, 32)}`, cycleId: rng.uuid(),
     action, status: efail ? (err.category === 'TransientError' ? 'warning' : 'failure') : 'success',
-    servicePrincipal: { id: sp, displayName: eapp.name }, source: { id: rng.fork('aad').uuid(), displayName: 'Azure Active Directory' }, target: { id: rng.fork(`app/${eapp.name}`).uuid(), displayName: eapp.name },
+    servicePrincipal: { id: sp, displayName: eapp.name }, source: { id: ctx.rng.fork('aad').uuid(), displayName: 'Azure Active Directory' }, target: { id: ctx.rng.fork(`app/${eapp.name}`).uuid(), displayName: eapp.name },
     sourceIdentity: { id: p.entraId, displayName: p.displayName, identityType: 'User' }, targetIdentity: { id: action === 'create' ? '' : rng.hex(18), displayName: p.login, identityType: 'User' },
     error: efail ? err : undefined,
     modified: action === 'disable' ? [{ displayName: 'active', oldValue: 'True', newValue: 'False' }] : [{ displayName: 'userName', oldValue: null, newValue: p.login }, { displayName: 'title', oldValue: null, newValue: p.title }, { displayName: 'department', oldValue: null, newValue: p.dept }],
@@ -178,7 +178,7 @@ export function emitLifecycle(ctx: Ctx, rng: Rng, plan: LifecyclePlan): void {
       audit(ctx, rng, p.created + 4 * MINUTE, { category: 'UserManagement', activity: 'Add user', service: 'Core Directory', operationType: 'Add', by, targets: [entraUserTarget(p, [{ displayName: 'AccountEnabled', oldValue: '[]', newValue: '[true]' }, { displayName: 'DisplayName', oldValue: '[]', newValue: jstr([p.displayName]) }, { displayName: 'EmployeeId', oldValue: '[]', newValue: jstr([p.employeeId]) }, { displayName: 'Department', oldValue: '[]', newValue: jstr([p.dept]) }, { displayName: 'JobTitle', oldValue: '[]', newValue: jstr([p.title]) }])] });
       for (const g of [deptGroup(p.dept), 'all-staff']) groupChange(ctx, rng, p, p.created + rng.int(5, 30) * MINUTE, g, true, automated);
       if (p.inGoogle) {
-        ctx.sink.add('workspace', p.created + 12 * MINUTE, wsActivity(rng, { t: p.created + 12 * MINUTE, app: 'admin', customerId: ctx.tenants.googleCustomerId, actor: { email: `svc-okta-sync@${'acme.example'}`, profileId: rng.fork('svc-okta-sync').digits(21), callerType: 'USER' }, ip: '3.5.0.44', events: [{ type: 'USER_SETTINGS', name: 'CREATE_USER', parameters: [{ name: 'USER_EMAIL', value: p.login }] }] }));
+        ctx.sink.add('workspace', p.created + 12 * MINUTE, wsActivity(rng, { t: p.created + 12 * MINUTE, app: 'admin', customerId: ctx.tenants.googleCustomerId, actor: { email: `svc-okta-sync@${'acme.example'}`, profileId: ctx.rng.fork('svc-okta-sync').digits(21), callerType: 'USER' }, ip: '3.5.0.44', events: [{ type: 'USER_SETTINGS', name: 'CREATE_USER', parameters: [{ name: 'USER_EMAIL', value: p.login }] }] }));
       }
     }
     const act = p.hire + rng.int(6, 8) * HOUR;
@@ -198,7 +198,7 @@ export function emitLifecycle(ctx: Ctx, rng: Rng, plan: LifecyclePlan): void {
     const by = who.admin ? { user: { entraId: who.admin.entraId, login: who.admin.login, displayName: who.admin.displayName, ip: (who.admin.officeIp ?? who.admin.homeIp).ip } } : { app: { appId: WORKDAY_INBOUND.appId, displayName: WORKDAY_INBOUND.displayName } };
     audit(ctx, rng, t + rng.int(2, 15) * MINUTE, { category: 'UserManagement', activity: 'Disable account', service: 'Core Directory', operationType: 'Update', by, targets: [entraUserTarget(p, [{ displayName: 'AccountEnabled', oldValue: '[true]', newValue: '[false]' }, { displayName: 'Included Updated Properties', oldValue: null, newValue: '"AccountEnabled"' }])] });
     for (let i = 0; i < 2; i++) provision(ctx, rng, p, t + rng.int(3, 60) * MINUTE, 'disable', 0.01);
-    if (p.inGoogle) ctx.sink.add('workspace', t + 9 * MINUTE, wsActivity(rng, { t: t + 9 * MINUTE, app: 'admin', customerId: ctx.tenants.googleCustomerId, actor: { email: 'svc-okta-sync@acme.example', profileId: rng.fork('svc-okta-sync').digits(21), callerType: 'USER' }, ip: '3.5.0.44', events: [{ type: 'USER_SETTINGS', name: 'SUSPEND_USER', parameters: [{ name: 'USER_EMAIL', value: p.login }] }] }));
+    if (p.inGoogle) ctx.sink.add('workspace', t + 9 * MINUTE, wsActivity(rng, { t: t + 9 * MINUTE, app: 'admin', customerId: ctx.tenants.googleCustomerId, actor: { email: 'svc-okta-sync@acme.example', profileId: ctx.rng.fork('svc-okta-sync').digits(21), callerType: 'USER' }, ip: '3.5.0.44', events: [{ type: 'USER_SETTINGS', name: 'SUSPEND_USER', parameters: [{ name: 'USER_EMAIL', value: p.login }] }] }));
   }
   for (const p of plan.rehires) {
     const t = p.hire + rng.int(6, 8) * HOUR;
@@ -326,5 +326,3 @@ export function supportDay(ctx: Ctx, rng: Rng, dayStart: number): void {
     ctx.records.selfService.push({ id: '', t, user: p.login, kind: 'access_request' });
   }
 }
-
-export { CITY_BY_KEY };

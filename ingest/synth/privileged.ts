@@ -13,7 +13,7 @@ import { DAY, HOUR, MINUTE, localTime } from './time.js';
 import { directoryAudit, jstr } from './vendors/entra.js';
 import { oktaEvent, oktaUserActor } from './vendors/okta.js';
 
-export function roleTargets(ctx: Ctx, p: Person, g: { role: keyof typeof ENTRA_ROLES }) {
+export function roleTargets(p: Person, g: { role: keyof typeof ENTRA_ROLES }) {
   const r = ENTRA_ROLES[g.role];
   return [
     { id: r.id, displayName: r.name, type: 'Role', modifiedProperties: [] },
@@ -93,7 +93,7 @@ function eligibleAdded(ctx: Ctx, rng: Rng, p: Person, g: EntraRoleGrant): void {
   aud(ctx, rng, g.since, {
     category: 'RoleManagement', activity: 'Add eligible member to role in PIM completed (permanent)', service: 'PIM', operationType: 'Add',
     by: { user: { entraId: by.entraId, login: by.login, displayName: by.displayName, ip: (by.officeIp ?? by.homeIp).ip } },
-    targets: [...roleTargets(ctx, p, g).map((x) => ({ ...x, modifiedProperties: [] })), { id: ctx.tenants.entra, displayName: 'Directory', type: 'Directory', modifiedProperties: [] }],
+    targets: [...roleTargets(p, g).map((x) => ({ ...x, modifiedProperties: [] })), { id: ctx.tenants.entra, displayName: 'Directory', type: 'Directory', modifiedProperties: [] }],
     additionalDetails: [{ key: 'RequestId', value: rng.uuid() }, { key: 'ExpirationTime', value: '' }, { key: 'Justification', value: 'New team member in IAM operations' }],
   });
 }
@@ -121,16 +121,11 @@ export function activate(ctx: Ctx, rng: Rng, p: Person, g: EntraRoleGrant, start
   const tgt = [{ id: role.id, displayName: role.name, type: 'Role', modifiedProperties: [] }, { id: requestId, displayName: null, type: 'Request', modifiedProperties: [] }, { id: p.entraId, displayName: p.displayName, type: 'User', userPrincipalName: p.login, modifiedProperties: [] }, { id: ctx.tenants.entra, displayName: 'Directory', type: 'Directory', modifiedProperties: [] }];
   ids.push(aud(ctx, rng, start - 40_000, { category: 'RoleManagement', activity: 'Add member to role requested (PIM activation)', service: 'PIM', operationType: 'Add', by, targets: tgt, additionalDetails: details, correlationId: corr }).id as string);
   ids.push(aud(ctx, rng, start - 20_000, { category: 'RoleManagement', activity: 'Add member to role completed (PIM activation)', service: 'PIM', operationType: 'Add', by, targets: tgt, additionalDetails: details, correlationId: corr }).id as string);
-  ids.push(aud(ctx, rng, start, { category: 'RoleManagement', activity: 'Add member to role', service: 'Core Directory', operationType: 'Assign', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: roleTargets(ctx, p, g), correlationId: corr }).id as string);
+  ids.push(aud(ctx, rng, start, { category: 'RoleManagement', activity: 'Add member to role', service: 'Core Directory', operationType: 'Assign', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: ctx.rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: roleTargets(p, g), correlationId: corr }).id as string);
   const nWork = rng.int(1, 4);
   for (let i = 0; i < nWork; i++) adminWork(ctx, rng, p, start + rng.float(0.05, 0.9) * (end - start));
-  if (end < ctx.win.snapshotAt || end >= ctx.win.end) {
-    // still emitted below when inside the window
-  }
   if (start < ctx.win.snapshotAt && end > ctx.win.snapshotAt) ctx.activeActivations.push({ login: p.login, role: g.role, start, end, id: requestId });
-  aud(ctx, rng, end, { category: 'RoleManagement', activity: 'Remove member from role (PIM activation expired)', service: 'PIM', operationType: 'Delete', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: tgt, correlationId: corr });
-  aud(ctx, rng, end + 2000, { category: 'RoleManagement', activity: 'Remove member from role', service: 'Core Directory', operationType: 'Unassign', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: roleTargets(ctx, p, g), correlationId: corr });
+  aud(ctx, rng, end, { category: 'RoleManagement', activity: 'Remove member from role (PIM activation expired)', service: 'PIM', operationType: 'Delete', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: ctx.rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: tgt, correlationId: corr });
+  aud(ctx, rng, end + 2000, { category: 'RoleManagement', activity: 'Remove member from role', service: 'Core Directory', operationType: 'Unassign', by: { app: { appId: null, displayName: MS_PIM.displayName, servicePrincipalId: ctx.rng.fork('ms-pim').uuid(), servicePrincipalName: MS_PIM.appId } }, targets: roleTargets(p, g), correlationId: corr });
   return ids;
 }
-
-export { MINUTE };

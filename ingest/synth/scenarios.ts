@@ -9,8 +9,8 @@
  */
 import { type Ctx, spId } from './ctx.js';
 import { activeAt, type Trip } from './activity.js';
-import { entraSignIn, oktaLogin, oktaMfaTarget, oktaSso, OKTA_VERIFY } from './flows.js';
-import { CITY_BY_KEY, farCarrierIp, haversineKm, type IpInfo, networkIp, residentialIp, VPN_EGRESS } from './geo.js';
+import { entraSignIn, oktaLogin, oktaMfaTarget, oktaSso } from './flows.js';
+import { farCarrierIp, haversineKm, type IpInfo, networkIp, residentialIp, VPN_EGRESS } from './geo.js';
 import { ENTRA_APPS, ENTRA_ROLES, KNOWN_THIRD_PARTY_APPS, type EntraRoleKey } from './org.js';
 import type { LifecyclePlan } from './lifecycle.js';
 import { registerFactor } from './lifecycle.js';
@@ -19,11 +19,9 @@ import type { Person } from './population.js';
 import type { Rng } from './prng.js';
 import { roleTargets } from './privileged.js';
 import { DAY, HOUR, MINUTE, isoMs, localTime } from './time.js';
-import { directoryAudit, jstr, signIn as _signIn } from './vendors/entra.js';
+import { directoryAudit, jstr } from './vendors/entra.js';
 import { oktaEvent, oktaUserActor, oktaUserTarget } from './vendors/okta.js';
 import { wsActivity } from './vendors/workspace.js';
-
-void _signIn;
 
 const ATTACKER_UA = { raw: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/139.0.0.0 Safari/537.36', os: 'Windows 10', browser: 'CHROME' };
 
@@ -394,7 +392,7 @@ function adminOutsidePim(pl: Planner): void {
     const e = audit(ctx, rng, t, {
       category: 'RoleManagement', activity: 'Add member to role', service: 'Core Directory', operationType: 'Assign',
       by: { user: { entraId: actor.entraId, login: actor.login, displayName: actor.displayName, ip: actor.homeIp.ip } },
-      targets: roleTargets(ctx, target, { role: 'globalAdmin' }),
+      targets: roleTargets(target, { role: 'globalAdmin' }),
       additionalDetails: [{ key: 'User-Agent', value: actor.desktop.ua }],
     });
     ctx.directGrants.push({ login: target.login, role: 'globalAdmin', at: t, id: e.id as string });
@@ -602,5 +600,3 @@ export function planAndInjectScenarios(ctx: Ctx, rng: Rng, plan: LifecyclePlan):
   for (const [name, fn] of run) fn({ ...pl, rng: rng.fork(name), labels: pl.labels, get seq() { return pl.seq; }, set seq(v: number) { pl.seq = v; } } as Planner);
   return { planner: pl };
 }
-
-export { CITY_BY_KEY, MINUTE, OKTA_VERIFY };
