@@ -165,6 +165,10 @@ const AUDIT_TYPES: Record<string, TypeMapping> = {
   'Remove member from role in PIM completed (timebound)': ['privilege_change', 'role_revoke'],
   'Remove member from role (PIM activation expired)': ['privilege_change', 'role_revoke'],
   'Remove eligible member from role': ['privilege_change', 'role_eligible_remove'],
+  // PIM requests and approvals precede the "completed" event that changes access
+  'Add member to role requested (PIM activation)': ['privilege_change', 'other'],
+  'Add member to role request approved (PIM activation)': ['privilege_change', 'other'],
+  'Add member to role request denied (PIM activation)': ['privilege_change', 'other'],
   'Remove eligible member from role in PIM completed (permanent)': ['privilege_change', 'role_eligible_remove'],
   'Remove eligible member from role in PIM completed (timebound)': ['privilege_change', 'role_eligible_remove'],
   // consent and permission grants
@@ -218,6 +222,9 @@ const AUDIT_TYPES: Record<string, TypeMapping> = {
   'Unlock user account (self-service)': ['account_change', 'account_unlock'],
   'Self-service password reset flow activity progress': ['account_change', 'other'],
   'Add member to group': ['account_change', 'group_add_member'],
+  'Add group': ['account_change', 'other'],
+  'Update group': ['account_change', 'other'],
+  'Delete group': ['account_change', 'other'],
   'Remove member from group': ['account_change', 'group_remove_member'],
   'Add owner to group': ['account_change', 'group_add_member'],
   'Update StsRefreshTokenValidFrom Timestamp': ['session', 'session_end'],

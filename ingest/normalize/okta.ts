@@ -21,6 +21,7 @@ const TYPES: Record<string, TypeMapping> = {
   'user.authentication.auth': ['authentication', 'logon'],
   'user.session.access_admin_app': ['authentication', 'logon'],
   'policy.evaluate_sign_on': ['authentication', 'other'],
+  'app.generic.unauth_app_access_attempt': ['authentication', 'other'],
   'app.oauth2.as.token.grant.refresh_token': ['authentication', 'token_refresh'],
   'app.oauth2.token.grant.refresh_token': ['authentication', 'token_refresh'],
   'app.oauth2.as.token.grant.access_token': ['authentication', 'other'],
