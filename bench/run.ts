@@ -40,6 +40,8 @@ export interface BenchResult {
   incremental: { events: number; seconds: number };
   kpis: { events: number; accounts: number; kpis: number; period: string; seconds: number };
   peak_rss_mb: { import: number; live: number; rules: number; incremental: number; kpis: number };
+  /** Resident memory when each phase started (one process runs every phase). */
+  start_rss_mb: { import: number; live: number; rules: number; incremental: number; kpis: number };
   dataset: { base_events: number; copies: number; generate_seconds: number; amplify_seconds: number; kpi_setup_seconds: number };
 }
 
@@ -125,8 +127,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const store = await DuckDbStore.open(importDb);
     let rules: BenchResult['rules'];
     let rulesRss: number;
+    let rulesStart: number;
     let incremental: BenchResult['incremental'];
     let incRss: number;
+    let incStart: number;
     try {
       const range = (await store.db.one<{ lo: Date; hi: Date; ing: Date }>('SELECT min(event_time) AS lo, max(event_time) AS hi, max(ingest_time) AS ing FROM identity_events'))!;
       const from = new Date(range.lo.getTime());
@@ -140,6 +144,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         return { sigmaSeconds, analyticsSeconds: since(t1), total: since(t0), matches: sigma.matches.length };
       });
       rulesRss = r.peakRssMb;
+      rulesStart = r.startRssMb;
       const nRules = pack.rules.length + pack.correlations.length + Object.keys(ANALYTICS).length;
       rules = {
         rules: nRules,
@@ -167,6 +172,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         return since(t0);
       });
       incRss = inc.peakRssMb;
+      incStart = inc.startRssMb;
       incremental = { events: batchEvents, seconds: round(inc.value, 3) };
     } finally {
       await store.close();
@@ -179,6 +185,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     const kstore = await DuckDbStore.open(kpiDb);
     let kpis: BenchResult['kpis'];
     let kpiRss: number;
+    let kpiStart: number;
     let kpiSetup: number;
     try {
       const data = await buildKpiData(kstore, { baseDir: ds.baseDir, eventsDb: importDb, since: ds.window.start, events: opts.kpiEvents, accounts: opts.accounts });
@@ -191,6 +198,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         return { seconds: since(t0), n: results.length };
       });
       kpiRss = k.peakRssMb;
+      kpiStart = k.startRssMb;
       kpis = { events: data.events, accounts: data.accounts, kpis: k.value.n, period: period.label, seconds: round(k.value.seconds) };
     } finally {
       await kstore.close();
@@ -214,6 +222,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       incremental,
       kpis,
       peak_rss_mb: { import: Math.round(imp.peakRssMb), live: Math.round(live.peakRssMb), rules: Math.round(rulesRss), incremental: Math.round(incRss), kpis: Math.round(kpiRss) },
+      start_rss_mb: { import: Math.round(imp.startRssMb), live: Math.round(live.startRssMb), rules: Math.round(rulesStart), incremental: Math.round(incStart), kpis: Math.round(kpiStart) },
       dataset: { base_events: ds.baseEvents, copies: ds.copies, generate_seconds: round(ds.generateSeconds), amplify_seconds: round(ds.amplifySeconds), kpi_setup_seconds: round(kpiSetup) },
     };
   } finally {
