@@ -57,6 +57,8 @@ export const evalCommand: Command = {
       for (const [k, v] of Object.entries(report.kinds)) out(`  ${k.padEnd(30)} ${v.detected}/${v.scenarios}`);
       out(`missed: ${report.missed.length ? '' : 'none'}`);
       for (const m of report.missed) out(`  ${m.id} (${m.kind} → ${m.detection}) ${m.entity?.user ?? m.entity?.ip ?? ''} ${m.window.start}`);
+      const corr = Object.entries(report.corroborating).map(([id, ids]) => `${id} ${ids.length}`);
+      if (corr.length) out(`alerts on attacks labelled for another detection (not counted as false positives): ${corr.join(', ')}`);
       out(`benign look-alikes that fired: ${report.false_alarms.length ? '' : 'none'}`);
       for (const f of report.false_alarms) out(`  ${f.id} (${f.kind} → ${f.detection}): ${f.alert_ids.join(', ')}`);
       return 0;

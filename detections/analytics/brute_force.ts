@@ -15,7 +15,7 @@ export const analytic: Analytic = {
   severity: 'medium',
   tactics: ['credential-access'],
   techniques: ['T1110', 'T1110.001'],
-  description: 'Many failed password attempts for one account within minutes (or the IdP locked the account).',
+  description: 'Many failed password attempts for one account within minutes, or a lockout caused from an address the user does not use.',
   triage:
     'Look at the source IPs. One unknown IP with a success at the end: compromise — reset, revoke, review. A lockout ' +
     'from the user\'s own device is usually a stale saved password on a phone or mail client.',
@@ -62,6 +62,15 @@ export const analytic: Analytic = {
            AND list_contains(b.ips, e.src_ip) AND b.peak >= $min_n
          ORDER BY e.event_time LIMIT 1) s ON true
        WHERE greatest(b.last_t, coalesce(s.t, b.last_t)) >= $from::TIMESTAMP
+         -- a lockout without a burst only matters from an address the user has not signed in from
+         -- successfully in the last 30 days (a stale password on the user's own phone locks them out daily)
+         AND (b.peak >= $min_n OR EXISTS (
+           SELECT 1 FROM unnest(b.ips) AS u(x)
+           WHERE NOT EXISTS (
+             SELECT 1 FROM identity_events h
+             WHERE h.action = 'logon' AND h.outcome = 'success' AND h.src_ip = u.x
+               AND idt_user(h.event_class, h.actor_name, h.actor_type, h.target_user_name) = b.usr
+               AND h.event_time < b.first_t AND h.event_time >= b.first_t - INTERVAL 30 DAY)))
        ORDER BY b.first_t`,
       { ctx: ts(win.contextFrom), from: ts(win.from), to: ts(win.to), win_m: num(p, 'window_minutes'), min_n: num(p, 'min_failures'), succ_m: num(p, 'success_minutes') },
     );

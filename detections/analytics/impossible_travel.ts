@@ -32,6 +32,14 @@ interface HopRow {
  * private-range geo, anonymising proxies (the IdP's own flag), mobile carrier and in-flight/relay
  * ASNs, and shared egress IPs used by many users (corporate VPN concentrators and proxies).
  */
+/** The user signed in successfully from this IP or city in the familiar period before the hop began. */
+const familiar = (ip: string, city: string, cc: string) => `EXISTS (
+  SELECT 1 FROM identity_events h
+  WHERE h.action = 'logon' AND h.outcome = 'success' AND coalesce(h.is_interactive, true)
+    AND idt_user(h.event_class, h.actor_name, h.actor_type, h.target_user_name) = hops.usr
+    AND h.event_time < hops.p_t AND h.event_time >= hops.p_t - to_days(CAST($familiar_days AS INTEGER))
+    AND (h.src_ip = hops.${ip} OR (h.geo_city = hops.${city} AND upper(h.geo_country_iso2) = hops.${cc})))`;
+
 export const analytic: Analytic = {
   id: 'impossible_travel',
   title: 'Impossible travel between interactive sign-ins',
@@ -75,6 +83,10 @@ export const analytic: Analytic = {
     // proxy, office NAT), not a user's location.
     shared_egress_min_users: { default: 10, description: 'distinct users that make an IP a shared egress', source: 'deployment heuristic' },
     shared_egress_days: { default: 30, description: 'lookback for the shared-egress count', source: 'deployment heuristic' },
+    // Microsoft's atypical-travel detection learns a user's familiar locations and ignores travel between
+    // them: a hop whose both ends the user had already used (same IP, or same city) in the preceding
+    // days is a user with two places (home and a trip hotel, two offices), not a stolen credential.
+    familiar_days: { default: 30, description: 'a place used in this many days before the hop is familiar', source: 'Microsoft Entra ID Protection: familiar locations' },
     skip_asns: {
       default: [...MOBILE_CARRIER_ASNS, ...INFLIGHT_AND_RELAY_ASNS].map(String),
       description: 'ASNs whose sign-ins carry no location evidence (mobile carriers, in-flight Wi-Fi, privacy relays)',
@@ -125,6 +137,7 @@ export const analytic: Analytic = {
        WHERE t >= date_trunc('day', $from::TIMESTAMP) AND km >= $min_km AND km / (secs / 3600.0) > $speed
          AND NOT ((cc = p_cc OR list_contains(CAST($borders::JSON AS VARCHAR[]), least(cc, p_cc) || '-' || greatest(cc, p_cc)))
                   AND km <= $neighbour_km)
+         AND NOT (${familiar('ip', 'city', 'cc')} AND ${familiar('p_ip', 'p_city', 'p_cc')})
        ORDER BY usr, t`,
       {
         ctx: ts(win.contextFrom),
@@ -139,6 +152,7 @@ export const analytic: Analytic = {
         speed: num(p, 'speed_kmh'),
         borders: JSON.stringify(list(p, 'bordering_countries')),
         neighbour_km: num(p, 'neighbour_max_km'),
+        familiar_days: num(p, 'familiar_days'),
       },
     );
     // One alert per user per UTC day of arrival: repeated hops of one compromise group together.

@@ -1,7 +1,7 @@
 import type { Analytic, Hit } from './types.js';
 import { list, num } from './types.js';
 import { USER, ts } from './sql.js';
-import { MOBILE_CARRIER_ASNS } from './network-lists.js';
+import { INFLIGHT_AND_RELAY_ASNS, MOBILE_CARRIER_ASNS } from './network-lists.js';
 import { fmtClock, place, toDate, uniq } from '../engine/format.js';
 
 /**
@@ -23,6 +23,10 @@ export const analytic: Analytic = {
   falsePositives: ['Users switching between home broadband and a corporate VPN mid-session (allowlist the VPN)', 'Split-tunnel VPNs'],
   params: {
     carrier_asns: { default: MOBILE_CARRIER_ASNS.map(String), description: 'ASN changes involving these do not count (handset roaming)', source: 'carrier NAT pools change ASN mid-session' },
+    // A session that moves onto or off a corporate VPN / cloud proxy (Zscaler, Netskope) or a shared
+    // egress IP is the user connecting the VPN, not a replay.
+    proxy_asns: { default: INFLIGHT_AND_RELAY_ASNS.map(String), description: 'proxy/VPN/relay ASNs whose events are ignored', source: 'SSE/VPN egress changes ASN mid-session' },
+    shared_egress_min_users: { default: 10, description: 'distinct users that make an IP a shared egress (ignored)', source: 'deployment heuristic' },
     max_session_hours: { default: 24, description: 'how far back a session\'s first network is looked for', source: 'Okta/Entra default max session lifetime order of magnitude' },
   },
   contextMinutes: (p) => num(p, 'max_session_hours') * 60,
@@ -37,7 +41,13 @@ export const analytic: Analytic = {
          FROM identity_events e
          WHERE e.session_id IS NOT NULL AND e.session_id <> '' AND e.src_ip IS NOT NULL AND e.outcome <> 'failure'
            AND NOT idt_is_private_ip(e.src_ip) AND NOT coalesce(e.src_is_proxy, false)
+           AND NOT coalesce(list_contains(CAST($proxies::JSON AS BIGINT[]), e.src_asn), false)
            AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP
+           AND e.src_ip NOT IN (
+             SELECT x.src_ip FROM identity_events x
+             WHERE x.action = 'logon' AND x.outcome = 'success' AND x.src_ip IS NOT NULL
+               AND x.event_time BETWEEN $to::TIMESTAMP - INTERVAL 30 DAY AND $to::TIMESTAMP
+             GROUP BY x.src_ip HAVING count(DISTINCT idt_user(x.event_class, x.actor_name, x.actor_type, x.target_user_name)) >= $shared_users)
        ),
        firsts AS (SELECT sid, arg_min(uid, (t, uid)) AS first_uid FROM s GROUP BY sid),
        f AS (SELECT s.* FROM s JOIN firsts USING (sid) WHERE s.uid = firsts.first_uid),
@@ -50,7 +60,10 @@ export const analytic: Analytic = {
                AND NOT list_contains(CAST($carriers::JSON AS BIGINT[]), x.asn) AND NOT list_contains(CAST($carriers::JSON AS BIGINT[]), f.asn)))
        )
        SELECT * FROM moved WHERE sid IN (SELECT sid FROM moved WHERE t >= $from::TIMESTAMP) ORDER BY sid, t, uid`,
-      { ctx: ts(win.contextFrom), from: ts(win.from), to: ts(win.to), carriers: JSON.stringify(list(p, 'carrier_asns').map(Number)) },
+      {
+        ctx: ts(win.contextFrom), from: ts(win.from), to: ts(win.to), carriers: JSON.stringify(list(p, 'carrier_asns').map(Number)),
+        proxies: JSON.stringify(list(p, 'proxy_asns').map(Number)), shared_users: num(p, 'shared_egress_min_users'),
+      },
     );
     const bySid = new Map<string, typeof rows>();
     for (const r of rows) bySid.set(r.sid, [...(bySid.get(r.sid) ?? []), r]);

@@ -9,8 +9,11 @@ import type { Alert } from '../alerts/model.js';
  * the label's vendor event ids. Suppressed alerts are not raised to anyone and are not scored.
  *
  * Per detection: tp = malicious scenarios matched by at least one alert; fn = malicious scenarios
- * matched by none; fp = alerts that match no malicious scenario of their detection (alerts on benign
- * look-alikes and on unlabelled activity). precision = matching alerts / all alerts; recall = tp / (tp + fn).
+ * matched by none; fp = alerts that match no malicious scenario of their detection — alerts on a
+ * benign look-alike and on unlabelled activity. An alert about the entity and time of an attack
+ * labelled for another detection (the IdP's own risk verdict on an impossible-travel sign-in) is
+ * corroboration, not a false positive, and is counted apart. precision = matching alerts / (matching
+ * + fp); recall = tp / (tp + fn).
  */
 export interface LabelScenario {
   id: string;
@@ -54,6 +57,8 @@ export interface ScoreReport {
   kinds: Record<string, { scenarios: number; detected: number; recall: number }>;
   /** Alerts that matched no label at all, per detection (ids), for tuning. */
   unlabelled: Record<string, string[]>;
+  /** Alerts on an attack labelled for another detection, per detection (ids). */
+  corroborating: Record<string, string[]>;
 }
 
 const low = (s: string | null | undefined) => (s ?? '').toLowerCase();
@@ -83,6 +88,7 @@ export function scoreAlerts(labels: Labels, alertsIn: Alert[], opts: { slackMinu
   const missed: ScoreReport['missed'] = [];
   const kinds: ScoreReport['kinds'] = {};
   const unlabelled: Record<string, string[]> = {};
+  const corroborating: Record<string, string[]> = {};
   for (const id of ids) {
     const mine = alerts.filter((a) => a.rule_id === id);
     const scen = malicious.filter((s) => s.detection === id);
@@ -100,15 +106,22 @@ export function scoreAlerts(labels: Labels, alertsIn: Alert[], opts: { slackMinu
         missed.push({ id: s.id, kind: s.kind, detection: s.detection, entity: s.entity, window: s.window });
       }
     }
-    const fp = mine.length - matchedAlerts.size;
+    const rest = mine.filter((a) => !matchedAlerts.has(a.alert_id));
+    const onOtherAttack = rest.filter(
+      (a) =>
+        !benign.some((s) => alertMatches(a, s, slack, nativeIdsOf)) &&
+        malicious.some((s) => s.detection !== id && alertMatches({ ...a, rule_id: s.detection }, s, slack, nativeIdsOf)),
+    );
+    if (onOtherAttack.length) corroborating[id] = onOtherAttack.map((a) => a.alert_id);
+    const fp = rest.length - onOtherAttack.length;
     const anyLabel = labels.scenarios.filter((s) => s.detection === id);
-    const none = mine.filter((a) => !anyLabel.some((s) => alertMatches(a, s, slack, nativeIdsOf))).map((a) => a.alert_id);
+    const none = rest.filter((a) => !onOtherAttack.includes(a) && !anyLabel.some((s) => alertMatches(a, s, slack, nativeIdsOf))).map((a) => a.alert_id);
     if (none.length) unlabelled[id] = none;
     detections[id] = {
       tp,
       fp,
       fn: scen.length - tp,
-      precision: mine.length ? matchedAlerts.size / mine.length : 1,
+      precision: matchedAlerts.size + fp ? matchedAlerts.size / (matchedAlerts.size + fp) : 1,
       recall: scen.length ? tp / scen.length : 1,
     };
   }
@@ -118,5 +131,5 @@ export function scoreAlerts(labels: Labels, alertsIn: Alert[], opts: { slackMinu
     const fired = alerts.filter((a) => alertMatches(a, s, slack, nativeIdsOf));
     if (fired.length) false_alarms.push({ id: s.id, kind: s.kind, detection: s.detection, alert_ids: fired.map((a) => a.alert_id) });
   }
-  return { detections, missed, false_alarms, kinds, unlabelled };
+  return { detections, missed, false_alarms, kinds, unlabelled, corroborating };
 }
