@@ -57,6 +57,20 @@ describe('impossible_travel', () => {
     expect(await all(['impossible_travel'])).toEqual([]);
   });
 
+  it('ignores a hop between two places the user already used (home and the trip hotel), not the first hop to a new place', async () => {
+    await insertEvents(store.db, [
+      signin('nora@acme.example', '2026-11-09T01:18:00Z', '45.112.137.66', PLACES.berlin),
+      signin('nora@acme.example', '2026-11-09T20:00:00Z', '51.171.15.35', PLACES.newyork),
+      signin('nora@acme.example', '2026-11-10T07:00:00Z', '51.171.15.35', PLACES.newyork),
+      // home desktop signs in again an hour later: both ends are familiar
+      signin('nora@acme.example', '2026-11-10T08:00:00Z', '45.112.137.66', PLACES.berlin),
+      signin('omar@acme.example', '2026-11-10T07:00:00Z', '91.64.120.17', PLACES.berlin),
+      signin('omar@acme.example', '2026-11-10T08:00:00Z', '119.74.33.201', PLACES.singapore),
+    ]);
+    const alerts = await all(['impossible_travel']);
+    expect(alerts.map((a) => a.entity.user)).toEqual(['omar@acme.example']);
+  });
+
   it('treats an IP shared by many users as an egress, not a location', async () => {
     const rows = [signin('hank@acme.example', '2026-11-10T09:00:00Z', '93.184.216.16', PLACES.berlin)];
     for (let i = 0; i < 12; i++) rows.push(signin(`user${i}@acme.example`, `2026-11-09T1${i % 10}:00:00Z`, '198.51.100.99', PLACES.newyork));
