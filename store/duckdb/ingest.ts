@@ -183,6 +183,9 @@ async function storeStream(
     `WHEN et IS NULL THEN ${sqlString(`invalid_type:${timeFieldName(stream)}`)}`,
   ];
   const tenant = ctx.tenant ? '$1::VARCHAR' : `coalesce(${stream.tenant ?? 'NULL'}, 'default')`;
+  // the id, time, tenant and required expressions usually read only `t`; join the record text (j)
+  // and keys (k) back in only when one of them needs it
+  const needsRecord = /\b[jk]\b/.test([stream.nativeId, stream.eventTime, tenant, ...required.map(([, e]) => e)].join(' '));
   // t: the typed struct of the body (one lenient json_transform); tl: the JSON kinds of the top-level
   // keys (one parse) for the type checks. Materialized, so that the id, time and checks read t and tl
   // instead of DuckDB inlining (and re-running) the JSON functions into each of them.
@@ -201,7 +204,7 @@ async function storeStream(
          (${tenant})::VARCHAR AS tn,
          ${typeCheckCase(stream, 'tl')} AS type_reason,
          ${required.length > 0 ? `[${required.map(([, expr]) => `(${expr}) IS NULL`).join(', ')}]` : '[]::BOOLEAN[]'} AS missing
-       FROM (SELECT ty.seq, ty.t, ty.tl, s.text AS j, c.k FROM ${TYPED} ty JOIN ${STAGE} s USING (seq) JOIN ${CLASSIFIED} c USING (seq))
+       FROM ${needsRecord ? `(SELECT ty.seq, ty.t, ty.tl, s.text AS j, c.k FROM ${TYPED} ty JOIN ${STAGE} s USING (seq) JOIN ${CLASSIFIED} c USING (seq))` : TYPED}
      )`,
     ctx.tenant ? [ctx.tenant] : undefined,
   );
