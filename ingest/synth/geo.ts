@@ -115,9 +115,21 @@ export function cityBlocks(cityKey: string): IpBlock[] {
   return blocks;
 }
 
+/**
+ * Operators that run mobile networks as well as fixed lines (Telstra, Rogers, O2 Germany, SFR,
+ * KDDI, Claro …): detections commonly treat their ASNs as mobile carriers and discount location
+ * changes through them, so attack traffic that must read as a plain location change avoids them.
+ */
+export const MOBILE_OPERATOR_ASNS: ReadonlySet<number> = new Set([
+  21928, 22394, 6167, 20057, 812, 36522, 6805, 3209, 12576, 25135, 206067, 15557, 51207, 12430, 30722, 55836, 45609, 45143, 9506,
+  17676, 2516, 9605, 26599, 27699, 18881, 28573, 1221, 133612, 4804,
+]);
+
 /** A residential IP in a city (hosts .20–.254; .1–.19 are kept for office NAT). */
-export function residentialIp(rng: Rng, cityKey: string): IpInfo {
-  return info(rng.pick(cityBlocks(cityKey)), rng.int(20, 254), 'residential');
+export function residentialIp(rng: Rng, cityKey: string, fixedLineOnly = false): IpInfo {
+  const all = cityBlocks(cityKey);
+  const fixed = fixedLineOnly ? all.filter((b) => !MOBILE_OPERATOR_ASNS.has(b.asn)) : all;
+  return info(rng.pick(fixed.length ? fixed : all), rng.int(20, 254), 'residential');
 }
 
 /** The office NAT egress IPs of an office city (two per office). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from './index.js';
 import { LOOKALIKE_KINDS, SCENARIO_KINDS, type Label } from './labels.js';
+import { MOBILE_OPERATOR_ASNS } from './geo.js';
 import { type DemoData, type Json, km, loadDemo, signInPoint } from '../../test/synth/load.js';
 
 let dir: string;
@@ -97,6 +98,8 @@ describe('attack scenarios are visible in the raw data', () => {
       expect(s[1].t - s[0].t).toBeLessThan(2 * 60 * MINUTE);
       expect(d.labels.org.vpn_egress_ips).not.toContain(s[1].ip);
       expect(d.labels.org.carrier_asns).not.toContain(s[1].asn);
+      expect(MOBILE_OPERATOR_ASNS.has(s[1].asn), `${l.id}: AS${s[1].asn} also runs a mobile network`).toBe(false);
+      expect(MOBILE_OPERATOR_ASNS.has(s[0].asn), `${l.id}: AS${s[0].asn} also runs a mobile network`).toBe(false);
     }
   });
 

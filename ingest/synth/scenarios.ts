@@ -10,7 +10,7 @@
 import { type Ctx, spId } from './ctx.js';
 import { activeAt, type Trip } from './activity.js';
 import { entraSignIn, oktaLogin, oktaMfaTarget, oktaSso } from './flows.js';
-import { farCarrierIp, haversineKm, type IpInfo, networkIp, residentialIp, VPN_EGRESS } from './geo.js';
+import { farCarrierIp, haversineKm, type IpInfo, MOBILE_OPERATOR_ASNS, networkIp, residentialIp, VPN_EGRESS } from './geo.js';
 import { ENTRA_APPS, ENTRA_ROLES, KNOWN_THIRD_PARTY_APPS, type EntraRoleKey } from './org.js';
 import type { LifecyclePlan } from './lifecycle.js';
 import { registerFactor } from './lifecycle.js';
@@ -68,6 +68,11 @@ function victim(pl: Planner, reason: string, prefer: (p: Person) => boolean, ext
   return p;
 }
 
+/** The person's home line is not run by a mobile operator (so a location change reads as one). */
+function fixedHome(p: Person): boolean {
+  return !MOBILE_OPERATOR_ASNS.has(p.homeIp.asn);
+}
+
 function blackoutDay(p: Person, dayStart: number): void {
   (p.blackout ??= []).push([dayStart - 14 * HOUR, dayStart + 38 * HOUR]);
 }
@@ -91,24 +96,24 @@ function speedKmh(a: IpInfo, ta: number, b: IpInfo, tb: number): { km: number; m
 function impossibleTravel(pl: Planner): void {
   const { ctx, rng } = pl;
   {
-    const v = victim(pl, 'impossible_travel', (p) => p.city.key === 'berlin' && !p.carrier);
+    const v = victim(pl, 'impossible_travel', (p) => p.city.key === 'berlin' && !p.carrier, fixedHome);
     const d = day(ctx, 0.3);
     blackoutDay(v, d);
     const t1 = localTime(d, v.city.tz, 9 + rng.int(0, 10) / 60);
     const a = oktaLogin(ctx, rng, v, t1, v.homeIp, v.desktop);
     entraSignIn(ctx, rng, v, t1 + 2 * MINUTE, v.homeIp, v.desktop);
-    const far = residentialIp(rng, v.city.iso2 === 'SG' ? 'sao_paulo' : 'singapore');
+    const far = residentialIp(rng, v.city.iso2 === 'SG' ? 'sao_paulo' : 'singapore', true);
     const t2 = t1 + rng.int(66, 74) * MINUTE;
     const b = oktaLogin(ctx, rng, v, t2, far, v.desktop, { uaOverride: ATTACKER_UA, risk: { level: 'HIGH', newGeo: true, velocity: true, newDevice: true, newIp: true } });
     label(pl, 'impossible_travel', false, 'okta', { user: v.login, ip: far.ip }, [a.end, b.end], [a.sessionStartId!, b.sessionStartId!], { from: v.homeIp.city, to: far.city, ...speedKmh(v.homeIp, a.end, far, b.end) });
   }
   {
-    const v = victim(pl, 'impossible_travel', (p) => p.city.key === 'london' && !p.carrier);
+    const v = victim(pl, 'impossible_travel', (p) => p.city.key === 'london' && !p.carrier, fixedHome);
     const d = day(ctx, 0.62);
     blackoutDay(v, d);
     const t1 = localTime(d, v.city.tz, 9 + rng.int(5, 20) / 60);
     const a = entraSignIn(ctx, rng, v, t1, v.homeIp, v.desktop);
-    const far = residentialIp(rng, v.city.iso2 === 'BR' ? 'tokyo' : 'sao_paulo');
+    const far = residentialIp(rng, v.city.iso2 === 'JP' ? 'sydney' : 'tokyo', true);
     const t2 = t1 + rng.int(75, 85) * MINUTE;
     const b = entraSignIn(ctx, rng, v, t2, far, { ...v.desktop, ua: ATTACKER_UA.raw, deviceId: '', deviceName: '', managed: false, compliant: false, trustType: '' }, { riskLevel: 'high', riskEventTypes: ['unlikelyTravel'] });
     label(pl, 'impossible_travel', false, 'entra', { user: v.login, ip: far.ip }, [t1, t2], [a.id, b.id], { from: v.homeIp.city, to: far.city, ...speedKmh(v.homeIp, t1, far, t2) });
@@ -429,7 +434,7 @@ function breakGlass(pl: Planner): void {
 function sessionReplay(pl: Planner): void {
   const { ctx, rng } = pl;
   {
-    const v = victim(pl, 'session_replay', (p) => p.city.key === 'london' && !p.carrier);
+    const v = victim(pl, 'session_replay', (p) => p.city.key === 'london' && !p.carrier, fixedHome);
     const d = day(ctx, 0.22);
     blackoutDay(v, d);
     const t = localTime(d, v.city.tz, 9.25);
@@ -449,7 +454,7 @@ function sessionReplay(pl: Planner): void {
     label(pl, 'session_replay', false, 'okta', { user: v.login, ip: evil.ip }, [t, tr], ids, { session: login.session, first_ip: home.ip, first_country: home.iso2, replay_ip: evil.ip, replay_country: evil.iso2, replay_asn: evil.asn, minutes_to_replay: Math.round((t0r - t) / MINUTE) });
   }
   {
-    const v = victim(pl, 'session_replay', (p) => p.city.key === 'london' && !p.carrier);
+    const v = victim(pl, 'session_replay', (p) => p.city.key === 'london' && !p.carrier, fixedHome);
     const d = day(ctx, 0.66);
     blackoutDay(v, d);
     const t = localTime(d, v.city.tz, 10);
@@ -475,7 +480,7 @@ function near(city: string): boolean {
 function vpnHop(pl: Planner): void {
   const { ctx, rng } = pl;
   {
-    const v = victim(pl, 'vpn_hop', (p) => ['madrid', 'barcelona', 'lisbon', 'new_york', 'toronto', 'warsaw'].includes(p.city.key) && !p.carrier);
+    const v = victim(pl, 'vpn_hop', (p) => ['madrid', 'barcelona', 'lisbon', 'new_york', 'toronto', 'warsaw'].includes(p.city.key) && !p.carrier, fixedHome);
     const d = day(ctx, 0.4);
     blackoutDay(v, d);
     const t = localTime(d, v.city.tz, 9.1);
@@ -486,7 +491,7 @@ function vpnHop(pl: Planner): void {
     label(pl, 'vpn_hop', true, 'okta', { user: v.login, ip: vpn.ip }, [a.end, b.end], [a.sessionStartId!, b.sessionStartId!], { vpn_asn: vpn.asn, ...speedKmh(v.homeIp, a.end, vpn, b.end) });
   }
   {
-    const v = victim(pl, 'vpn_hop', (p) => ['san_francisco', 'seattle', 'austin', 'chicago', 'bangalore', 'sydney'].includes(p.city.key) && !p.carrier);
+    const v = victim(pl, 'vpn_hop', (p) => ['san_francisco', 'seattle', 'austin', 'chicago', 'bangalore', 'sydney'].includes(p.city.key) && !p.carrier, fixedHome);
     const d = day(ctx, 0.74);
     blackoutDay(v, d);
     const t = localTime(d, v.city.tz, 9.4);
@@ -506,7 +511,7 @@ function carrierHop(pl: Planner): void {
     if (done >= 2) break;
     let v: Person;
     try {
-      v = victim(pl, 'carrier_hop', (p) => p.city.iso2 === iso2, (p) => p.city.iso2 === iso2);
+      v = victim(pl, 'carrier_hop', (p) => p.city.iso2 === iso2, (p) => p.city.iso2 === iso2 && fixedHome(p));
     } catch {
       continue;
     }
