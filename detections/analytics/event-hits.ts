@@ -25,6 +25,8 @@ export interface EventHitsSpec {
   where: string;
   /** Extra `JOIN ...` clauses. */
   joins?: string;
+  /** Replaces `identity_events e` (a pre-filtered subquery with the same columns, aliased e). */
+  fromSql?: string;
   /** SQL for the entity columns (default: subject user, src_ip, app_name). */
   user?: string;
   ip?: string;
@@ -53,7 +55,7 @@ export async function eventHits(db: DuckDb, win: DetectWindow, spec: EventHitsSp
     `SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, ${user} AS usr, ${spec.ip ?? 'e.src_ip'} AS ip,
             e.src_asn AS asn, upper(e.geo_country_iso2) AS cc, e.geo_city AS city, ${spec.app ?? 'e.app_name'} AS app
             ${spec.extra?.length ? `, ${spec.extra.join(', ')}` : ''}
-     FROM identity_events e ${spec.joins ?? ''}
+     FROM ${spec.fromSql ?? 'identity_events e'} ${spec.joins ?? ''}
      WHERE (${spec.where}) AND e.event_time BETWEEN $from::TIMESTAMP AND $to::TIMESTAMP
      ORDER BY e.event_time, e.event_uid`,
     { ...(spec.params ?? {}), from: ts(readFrom), to: ts(win.to) },

@@ -30,7 +30,9 @@ interface HopRow {
  * are left out: their IP is often the resource's, not the user's (Elastic's rule does the same).
  * Before pairing, sign-ins that carry no evidence of the user's location are dropped: missing or
  * private-range geo, anonymising proxies (the IdP's own flag), mobile carrier and in-flight/relay
- * ASNs, and shared egress IPs used by many users (corporate VPN concentrators and proxies).
+ * ASNs (in-flight Wi-Fi, relays, cloud proxies), and shared egress IPs used by many users (corporate
+ * VPN concentrators and proxies). Mobile carrier sign-ins stay, but a hop within one country onto or
+ * off a carrier network is ignored.
  */
 /** The user signed in successfully from this IP or city in the familiar period before the hop began. */
 const familiar = (ip: string, city: string, cc: string) => `EXISTS (
@@ -88,10 +90,14 @@ export const analytic: Analytic = {
     // days is a user with two places (home and a trip hotel, two offices), not a stolen credential.
     familiar_days: { default: 30, description: 'a place used in this many days before the hop is familiar', source: 'Microsoft Entra ID Protection: familiar locations' },
     skip_asns: {
-      default: [...MOBILE_CARRIER_ASNS, ...INFLIGHT_AND_RELAY_ASNS].map(String),
-      description: 'ASNs whose sign-ins carry no location evidence (mobile carriers, in-flight Wi-Fi, privacy relays)',
+      default: INFLIGHT_AND_RELAY_ASNS.map(String),
+      description: 'ASNs whose sign-ins carry no location evidence (in-flight Wi-Fi, privacy relays, cloud proxies)',
       source: 'Panther skips VPN/private relay/in-flight ASNs',
     },
+    // A carrier's gateways geolocate anywhere inside its own country, so a hop onto or off a carrier
+    // network within one country is no evidence; a hop to another country still is. (Carriers such as
+    // Telefónica/O2 also run fixed-line broadband in the same ASN, so their sign-ins are not dropped.)
+    carrier_asns: { default: MOBILE_CARRIER_ASNS.map(String), description: 'mobile carrier ASNs (domestic hops ignored)', source: 'carrier-grade NAT geolocation' },
     carrier_org_regex: { default: MOBILE_CARRIER_ORG_RE, description: 'AS organisation names treated as mobile carriers', source: 'deployment heuristic' },
     bordering_countries: { default: BORDERING_COUNTRIES, description: 'pairs of bordering countries (AA-BB)', source: 'ISO 3166 land borders' },
   },
@@ -102,7 +108,9 @@ export const analytic: Analytic = {
       `WITH ev AS (
          SELECT e.event_uid AS uid, e.tenant_id, ${USER} AS usr, e.event_time AS t, e.src_ip AS ip, e.src_asn AS asn,
                 e.src_as_org AS org, e.src_is_proxy AS proxy, e.geo_city AS city, upper(e.geo_country_iso2) AS cc,
-                e.geo_lat AS lat, e.geo_lon AS lon, e.app_name AS app
+                e.geo_lat AS lat, e.geo_lon AS lon, e.app_name AS app,
+                (coalesce(list_contains(CAST($carrier_asns::JSON AS BIGINT[]), e.src_asn), false)
+                 OR regexp_matches(coalesce(e.src_as_org, ''), $carrier_re)) AS carrier
          FROM identity_events e
          WHERE ${INTERACTIVE_SUCCESS} AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP
        ),
@@ -118,12 +126,12 @@ export const analytic: Analytic = {
            AND ip IS NOT NULL AND NOT idt_is_private_ip(ip)
            AND NOT coalesce(proxy, false)
            AND NOT coalesce(list_contains(CAST($skip_asns::JSON AS BIGINT[]), asn), false)
-           AND NOT regexp_matches(coalesce(org, ''), $carrier_re)
            AND ip NOT IN (SELECT ip FROM shared)
        ),
        seq AS (
          SELECT *, lag(uid) OVER w AS p_uid, lag(t) OVER w AS p_t, lag(ip) OVER w AS p_ip, lag(asn) OVER w AS p_asn,
-                lag(city) OVER w AS p_city, lag(cc) OVER w AS p_cc, lag(lat) OVER w AS p_lat, lag(lon) OVER w AS p_lon
+                lag(city) OVER w AS p_city, lag(cc) OVER w AS p_cc, lag(lat) OVER w AS p_lat, lag(lon) OVER w AS p_lon,
+                lag(carrier) OVER w AS p_carrier
          FROM located WINDOW w AS (PARTITION BY usr ORDER BY t, uid)
        ),
        hops AS (
@@ -137,6 +145,7 @@ export const analytic: Analytic = {
        WHERE t >= date_trunc('day', $from::TIMESTAMP) AND km >= $min_km AND km / (secs / 3600.0) > $speed
          AND NOT ((cc = p_cc OR list_contains(CAST($borders::JSON AS VARCHAR[]), least(cc, p_cc) || '-' || greatest(cc, p_cc)))
                   AND km <= $neighbour_km)
+         AND NOT ((carrier OR p_carrier) AND cc = p_cc)
          AND NOT (${familiar('ip', 'city', 'cc')} AND ${familiar('p_ip', 'p_city', 'p_cc')})
        ORDER BY usr, t`,
       {
@@ -147,6 +156,7 @@ export const analytic: Analytic = {
         shared_users: num(p, 'shared_egress_min_users'),
         skip_asns: JSON.stringify(list(p, 'skip_asns').map(Number)),
         carrier_re: String(p.carrier_org_regex),
+        carrier_asns: JSON.stringify(list(p, 'carrier_asns').map(Number)),
         gap_h: num(p, 'max_gap_hours'),
         min_km: num(p, 'min_distance_km'),
         speed: num(p, 'speed_kmh'),

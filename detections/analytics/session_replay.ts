@@ -39,7 +39,8 @@ export const analytic: Analytic = {
          SELECT e.event_uid AS uid, e.tenant_id, e.event_time AS t, e.session_id AS sid, ${USER} AS usr, e.src_ip AS ip, e.src_asn AS asn,
                 upper(e.geo_country_iso2) AS cc, e.geo_city AS city, e.app_name AS app
          FROM identity_events e
-         WHERE e.session_id IS NOT NULL AND e.session_id <> '' AND e.src_ip IS NOT NULL AND e.outcome <> 'failure'
+         -- Okta writes the placeholder "unknown" when an event has no session
+        WHERE e.session_id IS NOT NULL AND lower(e.session_id) NOT IN ('', 'unknown', 'null', '-') AND e.src_ip IS NOT NULL AND e.outcome <> 'failure'
            AND NOT idt_is_private_ip(e.src_ip) AND NOT coalesce(e.src_is_proxy, false)
            AND NOT coalesce(list_contains(CAST($proxies::JSON AS BIGINT[]), e.src_asn), false)
            AND e.event_time BETWEEN $ctx::TIMESTAMP AND $to::TIMESTAMP

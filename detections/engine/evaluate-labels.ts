@@ -51,8 +51,8 @@ export function orgParams(labels: Labels): Record<string, Record<string, unknown
   extend('risky_oauth_consent', 'known_apps', org.known_app_ids);
   extend('break_glass_signin', 'login_patterns', org.break_glass_accounts?.map((x) => x.toLowerCase()));
   extend('dormant_privileged_account', 'break_glass_patterns', org.break_glass_accounts?.map((x) => x.toLowerCase()));
-  const networks = [...(org.carrier_asns ?? []), ...(org.vpn_asn ? [org.vpn_asn] : [])];
-  extend('impossible_travel', 'skip_asns', networks);
+  extend('impossible_travel', 'skip_asns', org.vpn_asn ? [org.vpn_asn] : []);
+  extend('impossible_travel', 'carrier_asns', org.carrier_asns);
   extend('session_replay', 'carrier_asns', org.carrier_asns);
   return out;
 }
