@@ -24,16 +24,6 @@ interface HopRow {
   app: string | null;
 }
 
-/**
- * Consecutive successful interactive sign-ins of one user whose great-circle distance over elapsed
- * time exceeds what an airliner can do. Non-interactive sign-ins (token refreshes, service calls)
- * are left out: their IP is often the resource's, not the user's (Elastic's rule does the same).
- * Before pairing, sign-ins that carry no evidence of the user's location are dropped: missing or
- * private-range geo, anonymising proxies (the IdP's own flag), mobile carrier and in-flight/relay
- * ASNs (in-flight Wi-Fi, relays, cloud proxies), and shared egress IPs used by many users (corporate
- * VPN concentrators and proxies). Mobile carrier sign-ins stay, but a hop within one country onto or
- * off a carrier network is ignored.
- */
 /** The user signed in successfully from this IP or city in the familiar period before the hop began. */
 const familiar = (ip: string, city: string, cc: string) => `EXISTS (
   SELECT 1 FROM identity_events h
@@ -42,6 +32,18 @@ const familiar = (ip: string, city: string, cc: string) => `EXISTS (
     AND h.event_time < hops.p_t AND h.event_time >= hops.p_t - to_days(CAST($familiar_days AS INTEGER))
     AND (h.src_ip = hops.${ip} OR (h.geo_city = hops.${city} AND upper(h.geo_country_iso2) = hops.${cc})))`;
 
+/**
+ * Consecutive successful interactive sign-ins of one user whose great-circle distance over elapsed
+ * time exceeds what an airliner can do. Non-interactive sign-ins (token refreshes, service calls)
+ * are left out: their IP is often the resource's, not the user's (Elastic's rule does the same).
+ * Before pairing, sign-ins that carry no evidence of the user's location are dropped: missing or
+ * private-range geo, anonymising proxies (the IdP's own flag), in-flight Wi-Fi, privacy relay and
+ * cloud proxy ASNs, and shared egress IPs used by many users (corporate
+ * VPN concentrators and proxies). Mobile carrier sign-ins stay, but a hop within one country onto or
+ * off a carrier network is ignored.
+ * A hop between two places the user already used in the preceding days (familiar locations) is
+ * ignored too.
+ */
 export const analytic: Analytic = {
   id: 'impossible_travel',
   title: 'Impossible travel between interactive sign-ins',
