@@ -247,18 +247,23 @@ async function normalize(db: DuckDb, conn: DuckDBConnection, stream: RawStream, 
   if (ips.length > 0) {
     const ctxs = ipContexts(ips);
     const appender = await conn.createAppender(IPCTX, null, 'temp');
-    const chunk = DuckDBDataChunk.create([VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE], ctxs.length);
-    chunk.setColumns([
-      ctxs.map((x) => x.ip),
-      ctxs.map((x) => (x.asn === null ? null : BigInt(x.asn))),
-      ctxs.map((x) => x.as_org),
-      ctxs.map((x) => x.country),
-      ctxs.map((x) => x.region),
-      ctxs.map((x) => x.city),
-      ctxs.map((x) => x.lat),
-      ctxs.map((x) => x.lon),
-    ]);
-    appender.appendDataChunk(chunk);
+    // A data chunk holds at most 2048 rows (DuckDB's vector size): a batch with more distinct
+    // addresses goes in several chunks.
+    for (let off = 0; off < ctxs.length; off += 2048) {
+      const part = ctxs.slice(off, off + 2048);
+      const chunk = DuckDBDataChunk.create([VARCHAR, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE], part.length);
+      chunk.setColumns([
+        part.map((x) => x.ip),
+        part.map((x) => (x.asn === null ? null : BigInt(x.asn))),
+        part.map((x) => x.as_org),
+        part.map((x) => x.country),
+        part.map((x) => x.region),
+        part.map((x) => x.city),
+        part.map((x) => x.lat),
+        part.map((x) => x.lon),
+      ]);
+      appender.appendDataChunk(chunk);
+    }
     appender.flushSync();
     appender.closeSync();
   }
