@@ -39,7 +39,9 @@ export function hitToAlert(a: Analytic, h: Hit, now: Date, allowlist?: Allowlist
     tenant_id: h.tenantId,
     first_seen: h.firstSeen.toISOString(),
     last_seen: h.lastSeen.toISOString(),
-    event_count: h.count,
+    // The count is never below the evidence: the store folds repeated hits by evidence, so a group seen
+    // whole in one run and in two halves in two runs ends with the same count.
+    event_count: Math.max(h.count, new Set(h.evidence).size),
     evidence_event_ids: h.evidence,
     explanation: h.explanation,
     details: { ...h.details, group: h.groupKey },
