@@ -60,15 +60,17 @@ export async function buildKpiData(
       `CASE WHEN j = 0 THEN event_uid ELSE event_uid || '~' || j::VARCHAR END AS event_uid`,
       ...EVENT_KEY_COLUMNS.map((c) => `bench_cp(${c}, j % ${people}) AS ${c}`),
     ].join(', ');
-    // A store filled by ingest holds events roughly in time order; so does this one. Built with
-    // CREATE TABLE AS (no primary-key index over 10M keys to build); the KPIs only read it.
-    await db.run(
-      `CREATE OR REPLACE TABLE identity_events AS
-       SELECT * EXCLUDE (j, rid) REPLACE (${replace})
-       FROM (SELECT *, row_number() OVER () - 1 AS rid FROM bench_base_events), range(${eventCopies}) r(j)
-       WHERE j * ${baseEvents} + rid < ${opts.events}
-       ORDER BY event_time`,
-    );
+    // A store filled by ingest holds events roughly in time order; so does this one, built one day
+    // at a time (a sort of one day's copies, not of every event at once, keeps memory bounded).
+    // CREATE TABLE AS: no primary-key index over 10M keys to build; the KPIs only read the table.
+    const select = `SELECT * EXCLUDE (j, rid) REPLACE (${replace})
+       FROM (SELECT *, row_number() OVER (ORDER BY event_time, event_uid) - 1 AS rid FROM bench_base_events) b, range(${eventCopies}) r(j)
+       WHERE j * ${baseEvents} + rid < ${opts.events}`;
+    await db.run(`CREATE OR REPLACE TABLE identity_events AS ${select} LIMIT 0`);
+    const days = (await db.all<{ d: Date }>('SELECT DISTINCT date_trunc(\'day\', event_time) AS d FROM bench_base_events ORDER BY d')).map((r) => r.d);
+    for (const d of days) {
+      await db.run(`INSERT INTO identity_events SELECT * FROM (${select}) WHERE date_trunc('day', event_time) = $1::TIMESTAMP ORDER BY event_time`, [d]);
+    }
     await db.run('DROP TABLE bench_base_events');
   } finally {
     await db.run('DETACH bench_src');
