@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { checkTransition } from '../../detections/alerts/status.js';
+import { mergeAlert } from '../../detections/alerts/merge.js';
 import type { Alert, AlertResolution, AlertStatus, Severity } from '../../detections/alerts/model.js';
 import { IdtrailError } from '../../lib/errors.js';
 import { redactSecrets } from '../../lib/log.js';
@@ -122,21 +123,6 @@ function toRow(a: Alert, now: string): Record<string, unknown> {
   };
 }
 
-/** Folds a later hit of the same alert into an earlier one (the grouping rule of `upsertAlerts`). */
-function merge(old: Alert, a: Alert): Alert {
-  const evidence = [...new Set([...old.evidence_event_ids, ...a.evidence_event_ids])];
-  return {
-    ...old,
-    first_seen: Date.parse(a.first_seen) < Date.parse(old.first_seen) ? a.first_seen : old.first_seen,
-    last_seen: Date.parse(a.last_seen) > Date.parse(old.last_seen) ? a.last_seen : old.last_seen,
-    event_count: Math.max(old.event_count, a.event_count, evidence.length),
-    evidence_event_ids: evidence,
-    explanation: a.explanation,
-    details: a.details ?? {},
-    severity: a.severity,
-    suppressed_by: a.suppressed_by ?? null,
-  };
-}
 
 /**
  * Inserts new alerts and merges repeated hits into existing ones. For an existing alert_id it widens
@@ -154,12 +140,12 @@ export async function upsertAlerts(db: DuckDb, list: Alert[], sinks: string[]): 
     validTime(a.last_seen, 'last_seen', a.alert_id);
   }
   // The same alert twice in one call is one alert.
+  const now = new Date().toISOString();
   const incoming = new Map<string, Alert>();
   for (const a of list) {
     const prev = incoming.get(a.alert_id);
-    incoming.set(a.alert_id, prev ? merge(prev, a) : a);
+    incoming.set(a.alert_id, prev ? mergeAlert(prev, a, now) : a);
   }
-  const now = new Date().toISOString();
   return inTransaction(db, async (conn) => {
     const existingRows = await db.all<Row>(
       `SELECT ${ALERT_COLUMNS} FROM alerts a WHERE a.alert_id IN (SELECT unnest($1::JSON::VARCHAR[]))`,
@@ -168,7 +154,7 @@ export async function upsertAlerts(db: DuckDb, list: Alert[], sinks: string[]): 
     );
     const existing = new Map(existingRows.map((r) => [String(r.alert_id), rowToAlert(r)]));
     const fresh = [...incoming.values()].filter((a) => !existing.has(a.alert_id));
-    const merged = [...incoming.values()].filter((a) => existing.has(a.alert_id)).map((a) => merge(existing.get(a.alert_id)!, a));
+    const merged = [...incoming.values()].filter((a) => existing.has(a.alert_id)).map((a) => mergeAlert(existing.get(a.alert_id)!, a, now));
     if (fresh.length) {
       await db.run(
         `INSERT INTO alerts (alert_id, rule_id, rule_title, rule_author, rule_kind, severity, tactics, techniques,
