@@ -104,3 +104,18 @@ describe('idtrail rules test', () => {
     expect(out).toMatch(/FAIL .*user resets own factors/);
   }, 60_000);
 });
+
+describe('idtrail rules test over analytics', () => {
+  test('runs the raw-event cases beside an analytic through DuckDB', async () => {
+    const { main } = await import('../main.js');
+    let out = '';
+    const stdout = { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream;
+    const code = await main(['rules', 'test', 'detections/analytics/break_glass_signin.test.yml', '--json'], { stdout, stderr: stdout });
+    const report = JSON.parse(out) as { files: number; cases: number; failed: number; results: { targets: Record<string, string> }[] };
+    expect(code).toBe(0);
+    expect(report.files).toBe(1);
+    expect(report.cases).toBeGreaterThanOrEqual(2);
+    expect(report.failed).toBe(0);
+    expect(report.results.every((r) => r.targets.duckdb === 'ok')).toBe(true);
+  });
+});

@@ -107,20 +107,45 @@ export const rulesCompile: Command = {
   },
 };
 
+/** A `*.test.yml` beside an analytic names its `detection`; one beside a Sigma rule names its `rule`. */
+async function isAnalyticCaseFile(file: string): Promise<boolean> {
+  const { readFile } = await import('node:fs/promises');
+  const { parse } = await import('yaml');
+  try {
+    const doc = parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
+    return !!doc && typeof doc === 'object' && typeof doc.detection === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export const rulesTest: Command = {
   name: 'rules test',
-  summary: 'Run the *.test.yml cases beside rules through the in-memory matcher and DuckDB',
+  summary: 'Run the *.test.yml cases beside Sigma rules (in-memory matcher and DuckDB) and beside analytics (DuckDB)',
   usage: 'rules test [paths...] [--placeholders FILE] [--json]',
   options: { placeholders: { type: 'string' }, json: { type: 'boolean' } },
   async run(ctx) {
-    const paths = ctx.positionals.length ? ctx.positionals : ['detections/rules'];
+    const paths = ctx.positionals.length ? ctx.positionals : ['detections/rules', 'detections/analytics'];
     const placeholders = await placeholdersFrom(ctx);
     const files = await findTestFiles(paths);
-    const results = [];
-    for (const f of files) results.push(...(await runRuleTestFile(f, { placeholders })));
+    const results: Array<{ file: string; rule: string; name: string; ok: boolean; targets: Record<string, string>; message?: string }> = [];
+    for (const f of files) {
+      if (await isAnalyticCaseFile(f)) {
+        // Analytics are stateful SQL: their only target is the store's SQL engine.
+        const { readCaseFile, runCase } = await import('../../detections/engine/case-runner.js');
+        const doc = await readCaseFile(f);
+        for (const c of doc.cases) {
+          const r = await runCase(doc.detection, c);
+          results.push({ file: f, rule: doc.detection, name: r.name, ok: r.ok, targets: { duckdb: r.ok ? 'ok' : 'fail' }, message: r.problems.join('; ') || undefined });
+        }
+      } else results.push(...(await runRuleTestFile(f, { placeholders })));
+    }
     if (flag(ctx, 'json')) writeJson(ctx, { files: files.length, cases: results.length, failed: results.filter((r) => !r.ok).length, results });
     else {
-      for (const r of results) ctx.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} › ${r.name} (memory: ${r.targets.memory}, duckdb: ${r.targets.duckdb})${r.message && !r.ok ? ` — ${r.message}` : ''}\n`);
+      for (const r of results) {
+        const targets = Object.entries(r.targets).map(([t, v]) => `${t}: ${v}`).join(', ');
+        ctx.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file} › ${r.name} (${targets})${r.message && !r.ok ? ` — ${r.message}` : ''}\n`);
+      }
       ctx.stdout.write(`${results.filter((r) => r.ok).length}/${results.length} cases passed in ${files.length} file(s)\n`);
     }
     return results.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
