@@ -23,7 +23,7 @@ export function esIndex(stream: RawStream | string): string {
 }
 
 /** Canonical key names from the typed schema (ES field names are case-sensitive). */
-function canonicalPath(stream: RawStream, path: string[]): { path: string[]; leaf: DuckType | null } {
+export function canonicalPath(stream: RawStream, path: string[]): { path: string[]; leaf: DuckType | null } {
   const cols = Object.entries(stream.columns).map(([name, t]) => ({ name, type: duckType(t) }));
   const out: string[] = [];
   let fields: Array<{ name: string; type: DuckType }> | null = cols;

@@ -1,6 +1,5 @@
 import type { RawStream } from '../../ingest/streams.js';
-import { duckType, findKey, type DuckType } from './duck-types.js';
-import { EsUnsupported, esIndex, luceneRegex } from './compile-es.js';
+import { EsUnsupported, canonicalPath, esIndex, luceneRegex } from './compile-es.js';
 import { fieldFor, valueField } from './correlate.js';
 import { mapField, type Access, type Pipeline } from './pipelines.js';
 import { keywordTest, walkCond, type PreparedRule, type RCond, type RTest, type TargetTable } from './prepare.js';
@@ -23,24 +22,8 @@ function fid(name: string): string {
 }
 
 function canonical(stream: RawStream, path: string[]): { name: string; object: boolean } {
-  let fields: Array<{ name: string; type: DuckType }> | null = Object.entries(stream.columns).map(([name, t]) => ({ name, type: duckType(t) }));
-  const out: string[] = [];
-  let leaf: DuckType | null = null;
-  for (const seg of path) {
-    const f: { name: string; type: DuckType } | undefined = fields ? findKey(fields, seg) : undefined;
-    if (!f) {
-      out.push(seg);
-      fields = null;
-      leaf = null;
-      continue;
-    }
-    out.push(f.name);
-    let t: DuckType = f.type;
-    while (t.kind === 'list') t = t.of;
-    leaf = t;
-    fields = t.kind === 'struct' ? t.fields : null;
-  }
-  return { name: out.join('.'), object: !!leaf && (leaf.kind === 'struct' || leaf.kind === 'json') };
+  const c = canonicalPath(stream, path);
+  return { name: c.path.join('.'), object: !!c.leaf && (c.leaf.kind === 'struct' || c.leaf.kind === 'json') };
 }
 
 function fieldNames(p: Pipeline, stream: RawStream, a: Extract<Access, { kind: 'path' }>): Array<{ name: string; object: boolean }> {
