@@ -3,7 +3,8 @@ import type { DuckDb } from '../../store/duckdb/db.js';
 import { readField, typed, type FieldSpec } from './column-mapping.js';
 import type { BadRecord, SourceRecord } from './records.js';
 import { emptyResult, TABLES, writeQuarantine, writeRows, type LoadResult, type Rejected, type Row, type TableName } from './tables.js';
-import { ValueError, zodReason } from './values.js';
+import { asTimestamp, ValueError, zodReason } from './values.js';
+import { IdtrailError } from '../../lib/errors.js';
 
 /**
  * The one path by which HRIS and ITSM records become rows: map each record with its column mapping,
@@ -86,3 +87,39 @@ export async function loadExport(db: DuckDb, job: ExportLoad): Promise<LoadResul
 
 /** Rows without a version time and no export time to fall back on are rejected with this hint. */
 export const NO_VERSION_TIME = 'no version time (updated_at): the record has none and no export time was given (--as-of)';
+
+/**
+ * The column mapping of an HRIS or ITSM export: the one given in config, else the named preset,
+ * else the preset detected from the file — or an error saying how to choose.
+ */
+export function chooseExportMapping<M>(
+  kind: 'HRIS' | 'ITSM',
+  opts: { mapping?: unknown; preset?: string },
+  detected: string | null,
+  origin: string,
+  presets: Record<string, M>,
+  parseConfigMapping: (m: unknown) => M,
+): M {
+  if (opts.mapping !== undefined) return parseConfigMapping(opts.mapping);
+  const names = Object.keys(presets);
+  const name = opts.preset ?? detected;
+  if (!name) {
+    throw new IdtrailError('input_invalid', `${origin}: cannot tell which ${kind} export this is`, {
+      location: { file: origin },
+      hint: `pass --preset (${names.join(', ')}) or give a column mapping in config`,
+    });
+  }
+  const preset = presets[name];
+  if (!preset) throw new IdtrailError('usage', `unknown ${kind} preset ${JSON.stringify(name)}`, { hint: `one of ${names.join(', ')}` });
+  return preset;
+}
+
+/** The `--as-of` export time as ISO text, or null when not given. */
+export function asOfText(v: string | Date | undefined): string | null {
+  if (v === undefined) return null;
+  try {
+    return asTimestamp(v, 'asOf');
+  } catch (err) {
+    throw new IdtrailError('usage', `export time ${JSON.stringify(v)} is not an ISO-8601 date-time`, { cause: err });
+  }
+}

@@ -5,11 +5,11 @@ import { IdtrailError } from '../../lib/errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
-import { loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
+import { asOfText, chooseExportMapping, loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectHrisPreset, HRIS_PRESETS, HrisMappingSchema, type HrisMapping } from '../mapping/hris-presets.js';
 import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
 import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
-import { asTimestamp, getPath } from '../mapping/values.js';
+import { getPath } from '../mapping/values.js';
 
 /**
  * HRIS worker exports (Workday, BambooHR, SCIM enterprise users, or any CSV/JSON with a mapping
@@ -40,26 +40,7 @@ const HrisRow = z.looseObject({
 export const HRIS_PRESET_NAMES = Object.keys(HRIS_PRESETS);
 
 function chooseMapping(opts: HrisOptions, detected: string | null, origin: string): HrisMapping {
-  if (opts.mapping !== undefined) return parseMapping(HrisMappingSchema, opts.mapping, 'hris.mapping');
-  const name = opts.preset ?? detected;
-  if (!name) {
-    throw new IdtrailError('input_invalid', `${origin}: cannot tell which HRIS export this is`, {
-      location: { file: origin },
-      hint: `pass --preset (${HRIS_PRESET_NAMES.join(', ')}) or give a column mapping in config`,
-    });
-  }
-  const preset = HRIS_PRESETS[name];
-  if (!preset) throw new IdtrailError('usage', `unknown HRIS preset ${JSON.stringify(name)}`, { hint: `one of ${HRIS_PRESET_NAMES.join(', ')}` });
-  return preset;
-}
-
-function asOfText(v: string | Date | undefined): string | null {
-  if (v === undefined) return null;
-  try {
-    return asTimestamp(v, 'asOf');
-  } catch (err) {
-    throw new IdtrailError('usage', `export time ${JSON.stringify(v)} is not an ISO-8601 date-time`, { cause: err });
-  }
+  return chooseExportMapping('HRIS', opts, detected, origin, HRIS_PRESETS, (m) => parseMapping(HrisMappingSchema, m, 'hris.mapping'));
 }
 
 async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadRecord[]; header?: string[]; envelopeKey?: string }, origin: string, opts: HrisOptions): Promise<LoadResult> {

@@ -5,11 +5,10 @@ import { IdtrailError } from '../../lib/errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
-import { loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
+import { asOfText, chooseExportMapping, loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectItsmPreset, ITSM_PRESETS, ItsmMappingSchema, RECORD_TYPES, recordTypeFromName, type ItsmMapping } from '../mapping/itsm-presets.js';
 import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
 import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
-import { asTimestamp } from '../mapping/values.js';
 
 /**
  * ITSM exports into `itsm_records`: ServiceNow Table API responses, Jira search results, the IGA
@@ -45,26 +44,7 @@ const ItsmRow = z.looseObject({
 });
 
 function chooseMapping(opts: ItsmOptions, detected: string | null, origin: string): ItsmMapping {
-  if (opts.mapping !== undefined) return parseMapping(ItsmMappingSchema, opts.mapping, 'itsm.mapping');
-  const name = opts.preset ?? detected;
-  if (!name) {
-    throw new IdtrailError('input_invalid', `${origin}: cannot tell which ITSM export this is`, {
-      location: { file: origin },
-      hint: `pass --preset (${ITSM_PRESET_NAMES.join(', ')}) or give a column mapping in config`,
-    });
-  }
-  const preset = ITSM_PRESETS[name];
-  if (!preset) throw new IdtrailError('usage', `unknown ITSM preset ${JSON.stringify(name)}`, { hint: `one of ${ITSM_PRESET_NAMES.join(', ')}` });
-  return preset;
-}
-
-function asOfText(v: string | Date | undefined): string | null {
-  if (v === undefined) return null;
-  try {
-    return asTimestamp(v, 'asOf');
-  } catch (err) {
-    throw new IdtrailError('usage', `export time ${JSON.stringify(v)} is not an ISO-8601 date-time`, { cause: err });
-  }
+  return chooseExportMapping('ITSM', opts, detected, origin, ITSM_PRESETS, (m) => parseMapping(ItsmMappingSchema, m, 'itsm.mapping'));
 }
 
 async function load(store: StoreLike, read: { records: SourceRecord[]; bad: BadRecord[]; header?: string[]; envelopeKey?: string }, origin: string, opts: ItsmOptions): Promise<LoadResult> {
