@@ -1,8 +1,10 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z, ZodError } from 'zod';
 import type { DuckDb } from '../../store/duckdb/db.js';
 import { readField, typed, type FieldSpec } from './column-mapping.js';
 import type { BadRecord, SourceRecord } from './records.js';
-import { emptyResult, TABLES, writeQuarantine, writeRows, type LoadResult, type Rejected, type Row, type TableName } from './tables.js';
+import { addResults, emptyResult, TABLES, writeQuarantine, writeRows, type LoadResult, type Rejected, type Row, type TableName } from './tables.js';
 import { asTimestamp, ValueError, zodReason } from './values.js';
 import { IdtrailError } from '../../lib/errors.js';
 
@@ -122,4 +124,17 @@ export function asOfText(v: string | Date | undefined): string | null {
   } catch (err) {
     throw new IdtrailError('usage', `export time ${JSON.stringify(v)} is not an ISO-8601 date-time`, { cause: err });
   }
+}
+
+/** A file, or every CSV/JSON export file in a folder (sorted, each loaded on its own). */
+export async function loadFileOrFolder(path: string, loadFile: (file: string) => Promise<LoadResult>): Promise<LoadResult> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new IdtrailError('file_not_found', `${path}: no such file or folder`, { location: { file: path } });
+  if (!st.isDirectory()) return loadFile(path);
+  let total = emptyResult();
+  for (const name of (await readdir(path)).sort()) {
+    if (!/\.(csv|json|ndjson|jsonl)(\.gz)?$/i.test(name)) continue;
+    total = addResults(total, await loadFile(join(path, name)));
+  }
+  return total;
 }

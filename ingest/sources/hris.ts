@@ -1,14 +1,14 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { IdtrailError } from '../../lib/errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
-import { asOfText, chooseExportMapping, loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
+import { asOfText, chooseExportMapping, loadExport, loadFileOrFolder, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectHrisPreset, HRIS_PRESETS, HrisMappingSchema, type HrisMapping } from '../mapping/hris-presets.js';
 import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
-import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
+import { emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
 import { getPath } from '../mapping/values.js';
 
 /**
@@ -116,13 +116,5 @@ export async function loadHrisFile(store: StoreLike, path: string, opts: HrisOpt
 
 /** A file, or every CSV/JSON file in a folder. */
 export async function loadHrisPath(store: StoreLike, path: string, opts: HrisOptions = {}): Promise<LoadResult> {
-  const st = await stat(path).catch(() => null);
-  if (!st) throw new IdtrailError('file_not_found', `${path}: no such file or folder`, { location: { file: path } });
-  if (!st.isDirectory()) return loadHrisFile(store, path, opts);
-  let total = emptyResult();
-  for (const name of (await readdir(path)).sort()) {
-    if (!/\.(csv|json|ndjson|jsonl)(\.gz)?$/i.test(name)) continue;
-    total = addResults(total, await loadHrisFile(store, join(path, name), opts));
-  }
-  return total;
+  return loadFileOrFolder(path, (file) => loadHrisFile(store, file, opts));
 }

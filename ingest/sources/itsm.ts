@@ -1,14 +1,13 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { IdtrailError } from '../../lib/errors.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { DuckDb } from '../../store/duckdb/db.js';
 import { parseMapping } from '../mapping/column-mapping.js';
-import { asOfText, chooseExportMapping, loadExport, NO_VERSION_TIME } from '../mapping/export-loader.js';
+import { asOfText, chooseExportMapping, loadExport, loadFileOrFolder, NO_VERSION_TIME } from '../mapping/export-loader.js';
 import { detectItsmPreset, ITSM_PRESETS, ItsmMappingSchema, RECORD_TYPES, recordTypeFromName, type ItsmMapping } from '../mapping/itsm-presets.js';
 import { jsonRecord, readExportFile, readRecords, type BadRecord, type SourceRecord } from '../mapping/records.js';
-import { addResults, emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
+import { emptyResult, sqlDb, type LoadResult } from '../mapping/tables.js';
 
 /**
  * ITSM exports into `itsm_records`: ServiceNow Table API responses, Jira search results, the IGA
@@ -114,13 +113,5 @@ export async function loadItsmFile(store: StoreLike, path: string, opts: ItsmOpt
 
 /** A file, or every CSV/JSON file in a folder (each detected on its own unless a preset is given). */
 export async function loadItsmPath(store: StoreLike, path: string, opts: ItsmOptions = {}): Promise<LoadResult> {
-  const st = await stat(path).catch(() => null);
-  if (!st) throw new IdtrailError('file_not_found', `${path}: no such file or folder`, { location: { file: path } });
-  if (!st.isDirectory()) return loadItsmFile(store, path, opts);
-  let total = emptyResult();
-  for (const name of (await readdir(path)).sort()) {
-    if (!/\.(csv|json|ndjson|jsonl)(\.gz)?$/i.test(name)) continue;
-    total = addResults(total, await loadItsmFile(store, join(path, name), opts));
-  }
-  return total;
+  return loadFileOrFolder(path, (file) => loadItsmFile(store, file, opts));
 }
