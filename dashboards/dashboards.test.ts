@@ -1,10 +1,19 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../store/duckdb/store.js';
+import { computeKpis } from '../metrics/compute.js';
+import { parsePeriod, shiftPeriod } from '../metrics/period.js';
+import { KPI_DEFINITIONS } from '../metrics/registry.js';
+import { events, openTestDb } from '../metrics/testing.js';
 import { buildKpiDashboard } from './kpi-dashboard.js';
 import { buildAlertOverview } from './alert-overview.js';
 import { alertOverviewData } from './alert-data.js';
+import { buildDashboards } from './build.js';
+import { kpiTiles } from './kpi-data.js';
 import { formatKpiValue, type KpiTile } from './model.js';
-import { svgToPng } from './render.js';
+import { svgToPng, svgToPngAsync } from './render.js';
 
 function tile(id: string, over: Partial<KpiTile> = {}): KpiTile {
   const trend = Array.from({ length: 12 }, (_, i) => ({ period: `2026-W${String(36 + i).padStart(2, '0')}`, value: 0.9 + i * 0.008, met: i >= 6 }));
@@ -100,5 +109,65 @@ describe('alert overview', () => {
     expect(html).toContain('ana@acme.example');
     expect(externalRefs(html)).toEqual([]);
     await store.close();
+  });
+});
+
+describe('dashboard build', () => {
+  it('gives the same tiles as computing the KPIs week by week, and writes every chart as SVG and PNG', async () => {
+    const db = await openTestDb();
+    // Provisioning over six weeks (2026-W41 … W46): two failures in W44, one in W46.
+    const rows: Record<string, unknown>[] = [];
+    for (let day = 0; day < 42; day++) {
+      const t = new Date(Date.UTC(2026, 9, 5 + day, 10)).toISOString();
+      for (let i = 0; i < 4; i++) rows.push({ event_time: t, event_class: 'provisioning', action: 'provision_update', provisioning_status: 'success' });
+    }
+    for (const t of ['2026-10-27T09:00:00Z', '2026-10-28T09:00:00Z', '2026-11-11T09:00:00Z']) {
+      rows.push({ event_time: t, event_class: 'provisioning', action: 'provision_update', provisioning_status: 'failure', outcome: 'failure' });
+    }
+    await events(db, rows);
+    const now = new Date('2026-11-23T00:00:00Z');
+    const week = parsePeriod('2026-W46');
+
+    const { tiles } = await kpiTiles(db, { week, compute: { now, write: false } });
+    const weekByWeek = [];
+    for (let i = 11; i >= 0; i--) weekByWeek.push(await computeKpis(db, shiftPeriod(week, -i), { now, write: false }));
+    expect(tiles.map((t) => t.id)).toEqual(KPI_DEFINITIONS.map((k) => k.id));
+    for (const tile of tiles) {
+      const results = weekByWeek.map((w) => w.find((r) => r.id === tile.id)!);
+      const cur = results[11];
+      expect(tile.trend).toEqual(results.map((r) => ({ period: r.period, value: r.status === 'ok' ? r.value : null, met: r.status === 'ok' ? r.met : null })));
+      expect({ value: tile.value, met: tile.met, change: tile.change, status: tile.status, needs: tile.needs }).toEqual({ value: cur.value, met: cur.met, change: cur.change, status: cur.status, needs: cur.needs });
+    }
+    const prov = tiles.find((t) => t.id === 'provisioning_success_rate')!;
+    expect(prov.value).toBeCloseTo(28 / 29, 10);
+    expect(prov.trend.filter((p) => p.value !== null).map((p) => p.period)).toEqual(['2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46']);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'idtrail-dash-'));
+    try {
+      const build = await buildDashboards(db, { outDir: dir, week: '2026-W46', generatedAt: '2026-11-23T00:00:00Z', compute: { now } });
+      const charted = tiles.filter((t) => t.trend.some((p) => p.value !== null)).map((t) => `kpi-${t.id}`);
+      const names = [...charted, 'alerts-by-day', 'alerts-by-rule', 'alerts-by-severity', 'top-users', 'top-ips', 'top-countries'];
+      expect(build.files.map((f) => path.relative(dir, f))).toEqual(['index.html', 'alerts.html', ...names.flatMap((n) => [`charts/${n}.svg`, `charts/${n}.png`])]);
+      const index = await readFile(path.join(dir, 'index.html'), 'utf8');
+      for (const n of names) {
+        const svg = await readFile(path.join(dir, 'charts', `${n}.svg`), 'utf8');
+        // the PNG is the SVG rasterised at 900 px, the same bytes as the synchronous renderer gives
+        expect((await readFile(path.join(dir, 'charts', `${n}.png`))).equals(svgToPng(svg, 900))).toBe(true);
+        if (n.startsWith('kpi-')) expect(index).toContain(svg);
+      }
+      // every week of every trend is stored, in one write
+      const stored = await db.all<{ n: bigint; periods: bigint }>('SELECT count(*) AS n, count(DISTINCT period) AS periods FROM kpi_results');
+      expect(stored[0]).toEqual({ n: BigInt(12 * KPI_DEFINITIONS.length), periods: 12n });
+      const noPng = await buildDashboards(db, { outDir: path.join(dir, 'no-png'), week: '2026-W46', png: false, compute: { now, write: false } });
+      expect(noPng.files.some((f) => f.endsWith('.png'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      db.close();
+    }
+  });
+
+  it('rasterises off the event loop to the same PNG', async () => {
+    const { charts } = await buildKpiDashboard([tile('mfa_coverage')], { period: '2026-W47', generatedAt: '2026-11-23T00:00:00Z' });
+    expect((await svgToPngAsync(charts[0].svg, 900)).equals(svgToPng(charts[0].svg, 900))).toBe(true);
   });
 });

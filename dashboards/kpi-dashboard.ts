@@ -22,18 +22,32 @@ function changeText(tile: KpiTile): string {
   return `${sign}${formatKpiValue(Math.abs(tile.change), tile.unit)} vs previous period`;
 }
 
+/** Whether a tile draws a trend chart (some week has a value). */
+export function hasTrend(tile: KpiTile): boolean {
+  return tile.trend.some((p) => p.value !== null);
+}
+
+/** A tile's trend chart as SVG. */
+export function kpiTrendSvg(tile: KpiTile): Promise<string> {
+  return renderSvg(kpiTrendSpec(tile));
+}
+
 /**
  * The weekly KPI dashboard: one tile per KPI with its value against target and its trend, red where
- * the target was missed, grey with what it needs where there is no data.
+ * the target was missed, grey with what it needs where there is no data. `svgs` holds trend charts
+ * already drawn (by KPI id, from `kpiTrendSvg`); the others are drawn here.
  */
-export async function buildKpiDashboard(tiles: KpiTile[], opts: { period: string; generatedAt: string }): Promise<{ html: string; charts: RenderedChart[] }> {
+export async function buildKpiDashboard(
+  tiles: KpiTile[],
+  opts: { period: string; generatedAt: string; svgs?: ReadonlyMap<string, Promise<string>> },
+): Promise<{ html: string; charts: RenderedChart[] }> {
   const charts: RenderedChart[] = [];
   const parts: string[] = [];
   for (const tile of tiles) {
     const cls = tileClass(tile);
     let chart = '';
-    if (tile.trend.some((p) => p.value !== null)) {
-      const svg = await renderSvg(kpiTrendSpec(tile));
+    if (hasTrend(tile)) {
+      const svg = await (opts.svgs?.get(tile.id) ?? kpiTrendSvg(tile));
       charts.push({ name: `kpi-${tile.id}`, svg });
       chart = `<div class="chart" data-chart="kpi-${escapeHtml(tile.id)}">${svg}</div>`;
     } else {

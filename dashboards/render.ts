@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 
 /**
  * Server-side rendering of Vega-Lite specs: Vega-Lite → Vega → SVG with the headless renderer (no
@@ -17,13 +17,21 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-export function svgToPng(svg: string, width?: number): Buffer {
-  const resvg = new Resvg(svg, {
+function pngOptions(width?: number): ResvgRenderOptions {
+  return {
     background: 'white',
     fitTo: width ? { mode: 'width', value: width } : { mode: 'original' },
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-  });
-  return Buffer.from(resvg.render().asPng());
+  };
+}
+
+export function svgToPng(svg: string, width?: number): Buffer {
+  return Buffer.from(new Resvg(svg, pngOptions(width)).render().asPng());
+}
+
+/** The same PNG as `svgToPng`, rasterised on the libuv thread pool (the event loop stays free). */
+export async function svgToPngAsync(svg: string, width?: number): Promise<Buffer> {
+  return Buffer.from((await renderAsync(svg, pngOptions(width))).asPng());
 }
 
 /** The look shared by every chart: one font, muted axes, the project palette. */
