@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { IdtrailError } from '../../lib/errors.js';
 import type { EventStore, IngestResult } from '../../store/event-store.js';
-import { DuckDbStore } from '../../store/duckdb/store.js';
-import { ingestStaged, type StagedRecord } from '../../store/duckdb/ingest.js';
+import type { StagedRecord } from '../../store/duckdb/ingest.js';
+import { BatchPool } from './batch-pool.js';
 import { SOURCES, streamsOf } from '../streams.js';
 import { splitDocuments, splitLines, type RawRecord } from './record-reader.js';
 
@@ -40,6 +40,8 @@ export interface IngestPathOptions {
   onProgress?: (p: IngestProgress) => void;
   /** Records per store transaction (default 50,000). */
   batchRecords?: number;
+  /** Batches stored at once, each on its own connection (default: one per CPU core, at most 4). */
+  workers?: number;
 }
 
 const BATCH_RECORDS = 50_000;
@@ -162,32 +164,29 @@ export async function ingestPath(store: EventStore, path: string, opts: IngestPa
   const files = await listFiles(path);
   const sum = emptySummary(opts.source);
   const limit = opts.batchRecords ?? BATCH_RECORDS;
-  for (const [i, file] of files.entries()) {
-    const ctx = { source: opts.source, tenant: opts.tenant ?? '', origin: file };
-    let batch: StagedRecord[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const r =
-        store instanceof DuckDbStore
-          ? await ingestStaged(store.db, batch, ctx)
-          : await store.ingestRecords(
-              batch.map((b) => b.text),
-              ctx,
-            );
-      add(sum, r);
-      batch = [];
-      bytes = 0;
-      opts.onProgress?.({ file, filesDone: i, files: files.length, received: sum.received, stored: sum.stored });
-    };
-    for await (const rec of readRecords(file)) {
-      batch.push({ text: rec.text, line: rec.line, origin: file, problem: rec.problem });
-      bytes += rec.text.length;
-      if (batch.length >= limit || bytes >= BATCH_BYTES) await flush();
+  const pool = await BatchPool.open(store, opts.workers);
+  try {
+    for (const [i, file] of files.entries()) {
+      const ctx = { source: opts.source, tenant: opts.tenant ?? '', origin: file };
+      let batch: StagedRecord[] = [];
+      let bytes = 0;
+      const report = () => opts.onProgress?.({ file, filesDone: i, files: files.length, received: sum.received, stored: sum.stored });
+      for await (const rec of readRecords(file)) {
+        batch.push({ text: rec.text, line: rec.line, origin: file, problem: rec.problem });
+        bytes += rec.text.length;
+        if (batch.length >= limit || bytes >= BATCH_BYTES) {
+          await pool.submit(batch, ctx, (r) => (add(sum, r), report()));
+          batch = [];
+          bytes = 0;
+        }
+      }
+      if (batch.length > 0) await pool.submit(batch, ctx, (r) => (add(sum, r), report()));
+      sum.files++;
     }
-    await flush();
-    sum.files++;
-    opts.onProgress?.({ file, filesDone: i + 1, files: files.length, received: sum.received, stored: sum.stored });
+    await pool.drain();
+  } finally {
+    pool.close();
   }
+  opts.onProgress?.({ file: files.at(-1) ?? path, filesDone: files.length, files: files.length, received: sum.received, stored: sum.stored });
   return sum;
 }

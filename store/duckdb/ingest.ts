@@ -82,7 +82,7 @@ async function stage(conn: DuckDBConnection, records: StagedRecord[]): Promise<v
 }
 
 /** Ingests records already read (file lines, API page items). */
-export async function ingestStaged(db: DuckDb, records: StagedRecord[], ctx: IngestContext): Promise<IngestResult> {
+export async function ingestStaged(db: DuckDb, records: StagedRecord[], ctx: IngestContext, conn: DuckDBConnection = db.conn): Promise<IngestResult> {
   const result: IngestResult = { received: records.length, stored: 0, duplicates: 0, quarantined: 0, streams: {}, normalized: 0 };
   if (records.length === 0 && !ctx.checkpoint) return result;
   const streams = ctx.stream ? [STREAMS_BY_NAME.get(ctx.stream)].filter((s): s is RawStream => !!s) : streamsOf(ctx.source);
@@ -91,7 +91,6 @@ export async function ingestStaged(db: DuckDb, records: StagedRecord[], ctx: Ing
       hint: 'use a source or stream from ingest/streams.ts',
     });
   }
-  const conn = db.conn;
   await prepareConnection(conn);
   try {
     return await db.transaction(async (tx) => {
