@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import type { errors } from '@elastic/elasticsearch';
 import { createRequire } from 'node:module';
+import { EsqlError, runEsql } from './fake-esql.js';
 
 /** The request as the mock hands it to a resolver (bulk bodies arrive parsed, one object per line). */
 interface MockPattern {
@@ -31,8 +32,10 @@ const { ResponseError } = (require('@elastic/elasticsearch') as { errors: typeof
  * - keyword fields with a lowercase normalizer match terms case-insensitively;
  * - optimistic concurrency with `if_seq_no` / `if_primary_term`;
  * - faults on demand: a 429 for the next N bulk items, a whole-request 429 for the next bulk call.
- * Queries: bool (filter, must, must_not, should), term, terms, range, exists, match_all; sort,
- * size; aggregations: terms, missing, filter, min, top_hits. Anything else fails loudly.
+ * Queries: bool (filter, must, must_not, should), term, terms, range, exists, ids, match_all; sort,
+ * size; aggregations: terms, missing, filter, min, top_hits. ES|QL (`POST /_query` with
+ * `{"query": …}`, answered `{columns: [{name, type}], values: [[…]]}`) for the subset in
+ * fake-esql.ts; a query outside it answers 400 `verification_exception`. Anything else fails loudly.
  */
 interface Doc {
   source: Record<string, unknown>;
@@ -94,6 +97,8 @@ export class FakeElasticsearch {
   /** Reject the next N bulk requests as a whole with 429. */
   requestRejections = 0;
   readonly calls: { method: string; path: string }[] = [];
+  /** Every ES|QL query received, in order. */
+  readonly esqlQueries: string[] = [];
 
   constructor() {
     const m = this.mock;
@@ -149,6 +154,24 @@ export class FakeElasticsearch {
       };
     });
     m.add({ method: ['GET', 'POST'], path: '/:index/_search' }, (p: MockPattern) => this.search(decodeURIComponent(p.path.split('/')[1]), (p.body ?? {}) as Record<string, unknown>, p.querystring as Record<string, string>));
+    m.add({ method: 'POST', path: '/_query' }, (p: MockPattern) => {
+      track(p);
+      const query = (p.body as { query?: unknown } | undefined)?.query;
+      if (typeof query !== 'string') return responseError(400, 'parsing_exception', '[query] is required');
+      this.esqlQueries.push(query);
+      try {
+        return runEsql(query, {
+          docs: (index) => {
+            const idx = this.indices.get(index);
+            return idx ? [...idx.docs.entries()].map(([id, d]) => ({ id, index, source: d.source })) : null;
+          },
+          fieldType: (index, field) => this.fieldType(index, field),
+        });
+      } catch (err) {
+        if (err instanceof EsqlError) return responseError(400, 'verification_exception', err.message);
+        throw err;
+      }
+    });
     m.add({ method: ['GET', 'POST'], path: '/:index/_count' }, (p: MockPattern) => {
       const docs = this.docsOf(decodeURIComponent(p.path.split('/')[1]), false);
       if (docs instanceof Error) return docs;
@@ -273,6 +296,16 @@ export class FakeElasticsearch {
     return [...idx.docs.values()];
   }
 
+  /** The mapped type of a field as ES|QL sees it ('lkw' = keyword with a normalizer). */
+  private fieldType(index: string, field: string): string | undefined {
+    if (field === '@timestamp') return 'date';
+    let m: Mapping | undefined = this.indices.get(index)?.mapping;
+    for (const part of field.split('.')) m = (m?.properties as Record<string, Mapping> | undefined)?.[part];
+    if (!m || typeof m.type !== 'string') return undefined;
+    if (m.type === 'keyword') return typeof m.normalizer === 'string' ? 'lkw' : 'keyword';
+    return m.type as string;
+  }
+
   private keywordLower(index: string, field: string): boolean {
     const idx = this.indices.get(index);
     let m: Mapping | undefined = idx?.mapping;
@@ -283,7 +316,8 @@ export class FakeElasticsearch {
   private search(index: string, body: Record<string, unknown>, qs: Record<string, string>): unknown {
     const docs = this.docsOf(index, qs?.ignore_unavailable === 'true' || body.ignore_unavailable === true);
     if (docs instanceof Error) return docs;
-    let hits = docs.filter((d) => !body.query || this.matches(d.source, body.query as Record<string, unknown>, index));
+    const idOf = new Map<Doc, string>([...(this.indices.get(index)?.docs ?? [])].map(([id, d]) => [d, id]));
+    let hits = docs.filter((d) => !body.query || this.matches(d.source, body.query as Record<string, unknown>, index, idOf.get(d)));
     for (const s of [...((body.sort as Record<string, { order: string }>[]) ?? [])].reverse()) {
       const [field, spec] = Object.entries(s)[0];
       const dir = spec.order === 'desc' ? -1 : 1;
@@ -315,7 +349,7 @@ export class FakeElasticsearch {
     return {
       took: 1,
       timed_out: false,
-      hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, size).map((d) => ({ _index: index, _id: '', _source: d.source, sort: sortValues(d) })) },
+      hits: { total: { value: hits.length, relation: 'eq' }, hits: hits.slice(0, size).map((d) => ({ _index: index, _id: idOf.get(d) ?? '', _source: this.sourceFilter(d.source, body._source), sort: sortValues(d) })) },
       ...(aggregations ? { aggregations } : {}),
     };
   }
@@ -356,13 +390,30 @@ export class FakeElasticsearch {
     return out;
   }
 
-  private matches(src: Record<string, unknown>, q: Record<string, unknown>, index: string): boolean {
+  /** `_source` filtering with a list of field paths (a path keeps everything under it). */
+  private sourceFilter(src: Record<string, unknown>, spec: unknown): Record<string, unknown> {
+    if (!Array.isArray(spec)) return src;
+    const out: Record<string, unknown> = {};
+    for (const path of spec as string[]) {
+      const v = get(src, path);
+      if (v === undefined) continue;
+      const parts = path.split('.');
+      let cur = out;
+      for (const part of parts.slice(0, -1)) cur = (cur[part] ??= {}) as Record<string, unknown>;
+      cur[parts[parts.length - 1]] = v;
+    }
+    return out;
+  }
+
+  private matches(src: Record<string, unknown>, q: Record<string, unknown>, index: string, id?: string): boolean {
     const [kind, arg] = Object.entries(q)[0] as [string, Record<string, unknown>];
     const eq = (field: string, v: unknown, x: unknown) =>
       this.keywordLower(index, field) && typeof x === 'string' && typeof v === 'string' ? x.toLowerCase() === v.toLowerCase() : String(x) === String(v);
     switch (kind) {
       case 'match_all':
         return true;
+      case 'ids':
+        return id !== undefined && ((arg.values as string[]) ?? []).includes(id);
       case 'bool': {
         const all = (k: string) => ((arg[k] as Record<string, unknown>[] | Record<string, unknown> | undefined) ?? []);
         const list = (k: string) => {
@@ -371,10 +422,10 @@ export class FakeElasticsearch {
         };
         const should = list('should');
         return (
-          list('filter').every((c) => this.matches(src, c, index)) &&
-          list('must').every((c) => this.matches(src, c, index)) &&
-          !list('must_not').some((c) => this.matches(src, c, index)) &&
-          (should.length === 0 || should.some((c) => this.matches(src, c, index)))
+          list('filter').every((c) => this.matches(src, c, index, id)) &&
+          list('must').every((c) => this.matches(src, c, index, id)) &&
+          !list('must_not').some((c) => this.matches(src, c, index, id)) &&
+          (should.length === 0 || should.some((c) => this.matches(src, c, index, id)))
         );
       }
       case 'term': {
