@@ -7,6 +7,7 @@ import { readWatermark, writeWatermark } from './engine/watermark.js';
 import { toDate } from './engine/format.js';
 import { ts } from './analytics/sql.js';
 import { loadRulePack, sigmaAlerts } from './engine/sigma-alerts.js';
+import type { ElasticStore } from '../store/elastic/store.js';
 
 /** What detection needs from a store: SQL over the events and the alert API. */
 export type DetectionStore = Pick<EventStore, 'upsertAlerts' | 'listAlerts'> & { db: DuckDb };
@@ -26,6 +27,11 @@ export interface RunDetectionsOptions {
   now?: Date;
   /** Sigma rule files or folders to run as a rule pack beside the analytics (e.g. ../shared/sigma). */
   rules?: string[];
+  /**
+   * Elasticsearch store only: a DuckDB holding the directory and HRIS tables the analytics join
+   * against (the cluster holds events only).
+   */
+  directory?: DuckDb;
 }
 
 export interface RunDetectionsResult {
@@ -52,7 +58,12 @@ function parseTime(v: string | Date, what: string): Date {
  * (the earlier half of a burst, the previous sign-in), and rebuilds its correlation groups whole, so a
  * burst whose events straddle two ingests fires exactly once, with the same alert id as a single run.
  */
-export async function runDetections(store: DetectionStore, opts: RunDetectionsOptions = {}): Promise<RunDetectionsResult> {
+export async function runDetections(store: DetectionStore | ElasticStore, opts: RunDetectionsOptions = {}): Promise<RunDetectionsResult> {
+  if (!('db' in store)) {
+    // The scale-out store runs the detections inside the cluster (detections/elastic/run.ts).
+    const { runDetectionsOnElastic } = await import('./elastic/run.js');
+    return runDetectionsOnElastic(store, opts);
+  }
   const db = store.db;
   const now = opts.now ?? new Date();
   const stats = await db.one<{ min_t: Date | null; max_t: Date | null; max_ingest: Date | null }>(

@@ -1,7 +1,7 @@
 import type { DuckDb } from '../../store/duckdb/db.js';
 import type { Alert, Severity } from '../alerts/model.js';
 import { stableAlertId } from '../alerts/alert-id.js';
-import { buildRulePack, loadRules, runRulePack, type RulePack } from '../sigma/index.js';
+import { buildRulePack, loadRules, runRulePack, type CorrelationAlert, type RuleMatch, type RulePack } from '../sigma/index.js';
 import { suppressedBy, type Allowlist } from './allowlist.js';
 import { IdtrailError } from '../../lib/errors.js';
 
@@ -34,24 +34,44 @@ function attack(tags: string[]): { tactics: string[]; techniques: string[] } {
   return { tactics, techniques };
 }
 
-interface EventInfo { event_uid: string; raw_uid: string; usr: string | null; ip: string | null; app: string | null; t: Date }
+/** The normalized event of a matched raw record: who, from where, when. */
+export interface EventInfo { event_uid: string; raw_uid: string; usr: string | null; ip: string | null; app: string | null; t: Date }
 
-async function eventsFor(db: DuckDb, rawUids: string[]): Promise<Map<string, EventInfo>> {
-  const out = new Map<string, EventInfo>();
-  if (!rawUids.length) return out;
-  const rows = await db.all<EventInfo>(
-    `SELECT e.event_uid, e.raw_uid, idt_user(e.event_class, e.actor_name, e.actor_type, e.target_user_name) AS usr, e.src_ip AS ip, e.app_name AS app, e.event_time AS t
-     FROM identity_events e WHERE list_contains(CAST($uids::JSON AS VARCHAR[]), e.raw_uid)`,
-    { uids: JSON.stringify([...new Set(rawUids)]) },
-  );
-  for (const r of rows) out.set(r.raw_uid, r);
-  return out;
+/**
+ * Looks up the normalized events of raw records by raw uid, whichever store holds them. A record
+ * that normalizes to several events (a list expanded one event per element) answers with the one
+ * whose event_uid sorts last, on every store.
+ */
+export type EventLookup = (rawUids: string[]) => Promise<Map<string, EventInfo>>;
+
+export function duckDbEventLookup(db: DuckDb): EventLookup {
+  return async (rawUids) => {
+    const out = new Map<string, EventInfo>();
+    if (!rawUids.length) return out;
+    const rows = await db.all<EventInfo>(
+      `SELECT e.event_uid, e.raw_uid, idt_user(e.event_class, e.actor_name, e.actor_type, e.target_user_name) AS usr, e.src_ip AS ip, e.app_name AS app, e.event_time AS t
+       FROM identity_events e WHERE list_contains(CAST($uids::JSON AS VARCHAR[]), e.raw_uid) ORDER BY e.event_uid`,
+      { uids: JSON.stringify([...new Set(rawUids)]) },
+    );
+    for (const r of rows) out.set(r.raw_uid, r);
+    return out;
+  };
 }
 
 export async function sigmaAlerts(db: DuckDb, pack: RulePack, opts: { from: Date; to: Date; allowlist?: Allowlist; now: Date }): Promise<Alert[]> {
   const res = await runRulePack(db, pack, { since: opts.from, until: opts.to });
+  return sigmaAlertsFrom(res, pack, duckDbEventLookup(db), opts);
+}
+
+/** Alerts from rule matches and correlation groups found on any store; entities come from `lookup`. */
+export async function sigmaAlertsFrom(
+  res: { matches: RuleMatch[]; correlations: CorrelationAlert[] },
+  pack: RulePack,
+  eventsFor: EventLookup,
+  opts: { from: Date; to: Date; allowlist?: Allowlist; now: Date },
+): Promise<Alert[]> {
   const meta = new Map(pack.rules.map((r) => [r.rule.id ?? r.rule.name ?? r.rule.title, r.rule]));
-  const events = await eventsFor(db, res.matches.map((m) => m._uid));
+  const events = await eventsFor(res.matches.map((m) => m._uid));
   const groups = new Map<string, { ruleId: string; items: { uid: string; t: string; usr: string | null; ip: string | null; app: string | null }[]; tenant: string }>();
   for (const m of res.matches) {
     const e = events.get(m._uid);
@@ -98,7 +118,7 @@ export async function sigmaAlerts(db: DuckDb, pack: RulePack, opts: { from: Date
   }
   for (const c of res.correlations) {
     const key = `${c.rule_id}|${JSON.stringify(c.group)}|${c.first_seen}`;
-    const evs = await eventsFor(db, c.event_uids);
+    const evs = await eventsFor(c.event_uids);
     const first = [...evs.values()][0];
     const entity = { user: first?.usr ?? Object.values(c.group).find((v) => v && v.includes('@')) ?? null, ip: first?.ip ?? null, app: first?.app ?? null };
     const alert: Alert = {

@@ -257,6 +257,50 @@ export class ElasticStore implements EventStore {
     }
   }
 
+  /** Earliest and latest event time and latest ingest time of the normalized events (nulls when empty). */
+  async eventTimes(filter?: { ingestedAfter?: Date }): Promise<{ min: Date | null; max: Date | null; maxIngest: Date | null }> {
+    try {
+      const resp = await this.client.search({
+        index: eventsDataStream(this.ns),
+        size: 0,
+        ignore_unavailable: true,
+        ...(filter?.ingestedAfter ? { query: { bool: { filter: [{ range: { 'identity.ingest_time': { gt: filter.ingestedAfter.toISOString() } } }] } } } : {}),
+        aggs: { min_t: { min: { field: 'identity.event_time' } }, max_t: { max: { field: 'identity.event_time' } }, max_ingest: { max: { field: 'identity.ingest_time' } } },
+      });
+      const v = (k: string) => {
+        const x = (resp.aggregations?.[k] as { value?: number | null } | undefined)?.value;
+        return typeof x === 'number' && Number.isFinite(x) ? new Date(x) : null;
+      };
+      return { min: v('min_t'), max: v('max_t'), maxIngest: v('max_ingest') };
+    } catch (err) {
+      throw wrap(err, 'cannot read event times');
+    }
+  }
+
+  private watermarkId(name: string): string {
+    return `idtrail|watermark|${name}`;
+  }
+
+  /** The detection watermark (see detections/engine/watermark.ts), kept beside the checkpoints. */
+  async readWatermark(name: string): Promise<{ value: Date | null; ingestedUpTo: Date | null }> {
+    const doc = await this.getDoc<{ watermark: string | null; state: { ingested_up_to?: string | null } | null }>(this.index('checkpoints'), this.watermarkId(name));
+    if (!doc) return { value: null, ingestedUpTo: null };
+    const up = doc._source.state?.ingested_up_to;
+    return { value: doc._source.watermark ? new Date(doc._source.watermark) : null, ingestedUpTo: up ? new Date(up) : null };
+  }
+
+  async writeWatermark(name: string, wm: { value: Date; ingestedUpTo: Date | null }): Promise<void> {
+    await this.client.index({
+      index: this.index('checkpoints'),
+      id: this.watermarkId(name),
+      refresh: 'wait_for',
+      document: {
+        source: 'idtrail', tenant: '*', stream: `watermark:${name}`, cursor: null, watermark: wm.value.toISOString(),
+        state: wm.ingestedUpTo ? { ingested_up_to: wm.ingestedUpTo.toISOString() } : null, updated_at: new Date().toISOString(),
+      },
+    });
+  }
+
   async countQuarantine(): Promise<number> {
     const resp = await this.client.count({ index: this.index('quarantine') });
     return resp.count;

@@ -33,7 +33,7 @@ const { ResponseError } = (require('@elastic/elasticsearch') as { errors: typeof
  * - optimistic concurrency with `if_seq_no` / `if_primary_term`;
  * - faults on demand: a 429 for the next N bulk items, a whole-request 429 for the next bulk call.
  * Queries: bool (filter, must, must_not, should), term, terms, range, exists, ids, match_all; sort,
- * size; aggregations: terms, missing, filter, min, top_hits. ES|QL (`POST /_query` with
+ * size; aggregations: terms, missing, filter, min, max, top_hits. ES|QL (`POST /_query` with
  * `{"query": …}`, answered `{columns: [{name, type}], values: [[…]]}`) for the subset in
  * fake-esql.ts; a query outside it answers 400 `verification_exception`. Anything else fails loudly.
  */
@@ -370,10 +370,10 @@ export class FakeElasticsearch {
       } else if (a.filter) {
         const ds = docs.filter((d) => this.matches(d.source, a.filter as Record<string, unknown>, index));
         out[name] = { doc_count: ds.length, ...(sub ? this.aggs(ds, sub, index) : {}) };
-      } else if (a.min) {
-        const f = (a.min as { field: string }).field;
+      } else if (a.min || a.max) {
+        const f = ((a.min ?? a.max) as { field: string }).field;
         const nums = docs.flatMap((d) => values(get(d.source, f))).map((v) => (typeof v === 'string' ? Date.parse(v) : Number(v))).filter((n) => !Number.isNaN(n));
-        out[name] = { value: nums.length ? Math.min(...nums) : null };
+        out[name] = { value: nums.length ? nums.reduce((m, n) => (a.min ? Math.min(m, n) : Math.max(m, n))) : null };
       } else if (a.top_hits) {
         const th = a.top_hits as { size: number; sort?: Record<string, { order: string }>[] };
         const r = this.search(index, { size: th.size, sort: th.sort }, {}) as unknown;

@@ -1,0 +1,92 @@
+import type { ElasticStore } from '../../store/elastic/store.js';
+import { compileCorrelationEsql, compileElasticsearch, compileMemory, corrEventOf, correlateMemory, EsUnsupported, type CorrelationAlert, type CorrEvent, type RulePack } from '../sigma/index.js';
+import type { SigmaCorrelation } from '../sigma/types.js';
+import { esql, lit, rowsOf } from './esql.js';
+import { rawHits } from './run-sigma.js';
+
+type Packed = RulePack['correlations'][number];
+
+/**
+ * The compiled ES|QL of a correlation, limited to the run window on `@timestamp` (the raw
+ * documents' event time, which is what the DuckDB target windows on).
+ */
+export function correlationQuery(packed: Packed, opts: { since: Date; until: Date }): string {
+  const lines = compileCorrelationEsql(packed.correlation, packed.refs).split('\n');
+  const at = lines.findIndex((l) => l.startsWith('FROM '));
+  lines.splice(at + 1, 0, `| WHERE @timestamp >= TO_DATETIME(${lit(opts.since.toISOString())}) AND @timestamp < TO_DATETIME(${lit(opts.until.toISOString())})`);
+  return lines.join('\n');
+}
+
+/**
+ * ES|QL counts over buckets of twice the timespan on two shifted grids: every sliding window lies
+ * inside one bucket, so a bucket's count, distinct count or distinct-rule count is at least the
+ * window's. With only `gt`/`gte` conditions on those metrics, the groups ES|QL returns are
+ * therefore a superset of the groups that can fire; any other condition (lt, eq, sums, averages)
+ * is not monotone in the bucket, and the exact step reads every group.
+ */
+export function narrowingIsSound(corr: SigmaCorrelation): boolean {
+  return ['event_count', 'value_count', 'temporal'].includes(corr.correlationType) && corr.conditions.every((c) => c.op === 'gt' || c.op === 'gte');
+}
+
+/** Group values as ES|QL returns them: from keyword doc values, lower-cased by the store's normalizer. */
+const groupKey = (g: Array<string | null>): string => JSON.stringify(g.map((v) => (v === null ? null : v.toLowerCase())));
+
+/**
+ * Correlation rules inside the cluster: the compiled ES|QL finds the candidate groups (when that
+ * narrowing is sound); then the referenced rules' matching raw records of those groups are read
+ * (query DSL, or the in-memory matcher for a rule without one) and the exact sliding windows are
+ * computed here — the same windows and merge as the DuckDB target, so the same alerts.
+ */
+export async function runCorrelationsOnElastic(
+  store: ElasticStore,
+  pack: RulePack,
+  opts: { since: Date; until: Date; onQuery?: (query: string) => void },
+): Promise<CorrelationAlert[]> {
+  const out: CorrelationAlert[] = [];
+  for (const packed of pack.correlations) {
+    const corr = packed.correlation;
+    let candidates: Set<string> | null = null;
+    let compiled: string | null = null;
+    try {
+      compiled = correlationQuery(packed, opts);
+    } catch (err) {
+      if (!(err instanceof EsUnsupported)) throw err;
+    }
+    if (compiled && narrowingIsSound(corr)) {
+      opts.onQuery?.(compiled);
+      const rows = rowsOf(await esql(store.client, compiled));
+      candidates = new Set(rows.map((r) => JSON.stringify(corr.groupBy.map((_g, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]).toLowerCase())))));
+      if (candidates.size === 0) continue;
+    }
+    const events: CorrEvent[] = [];
+    for (const ref of corr.rules) {
+      const prepared = packed.refs.get(ref);
+      if (!prepared) continue;
+      let query: Record<string, unknown> = { match_all: {} };
+      let predicate: ((r: unknown) => boolean) | null = null;
+      try {
+        query = compileElasticsearch(prepared).query as Record<string, unknown>;
+      } catch (err) {
+        if (!(err instanceof EsUnsupported)) throw err;
+        predicate = compileMemory(prepared);
+      }
+      for await (const src of rawHits(store, prepared.stream.name, query, { since: opts.since, until: opts.until, original: true })) {
+        let record: unknown;
+        try {
+          record = JSON.parse(src.event?.original ?? 'null');
+        } catch {
+          continue;
+        }
+        if (predicate && !predicate(record)) continue;
+        const e = corrEventOf(corr, ref, prepared, record, src.idtrail.uid);
+        if (!e) continue;
+        // the DuckDB target windows on the stored event time, which is the document's @timestamp
+        e.time = Date.parse(src['@timestamp']);
+        if (candidates && !candidates.has(groupKey(e.group))) continue;
+        events.push(e);
+      }
+    }
+    out.push(...correlateMemory(corr, events));
+  }
+  return out;
+}
