@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckDb, SqlParam } from '../store/duckdb/db.js';
 import { IdtrailError } from '../lib/errors.js';
 import { EMPTY_CONFIG, metricsOptionsFromConfig, readMetricsConfigFile, type MetricsConfig } from './config.js';
@@ -19,7 +20,15 @@ export interface ComputeOptions {
   write?: boolean;
   /** Only these KPIs (default: all twenty). */
   ids?: string[];
+  /**
+   * KPIs measured at the same time, each on its own connection (default 2). Results do not depend
+   * on it; with 1 every statement runs on the database's own connection.
+   */
+  concurrency?: number;
 }
+
+/** Default number of KPIs measured at the same time (see `computeKpis`). */
+export const DEFAULT_KPI_CONCURRENCY = 2;
 
 interface Measurement extends Measured {
   numerator: number | null;
@@ -83,27 +92,27 @@ class Run {
     readonly now: Date,
   ) {}
 
-  present(sql: string): Promise<boolean> {
+  present(sql: string, conn?: DuckDBConnection): Promise<boolean> {
     let p = this.needCache.get(sql);
     if (!p) {
-      p = this.db.one<{ present: boolean }>(sql).then((r) => r?.present === true);
+      p = this.db.one<{ present: boolean }>(sql, undefined, conn).then((r) => r?.present === true);
       this.needCache.set(sql, p);
     }
     return p;
   }
 
-  async missingNeeds(def: KpiDefinition): Promise<string[]> {
+  async missingNeeds(def: KpiDefinition, conn?: DuckDBConnection): Promise<string[]> {
     const missing: string[] = [];
-    for (const need of def.needs) if (!(await this.present(need.sql))) missing.push(need.id);
+    for (const need of def.needs) if (!(await this.present(need.sql, conn))) missing.push(need.id);
     return missing;
   }
 
-  measure(def: KpiDefinition, win: Window): Promise<Measurement> {
+  measure(def: KpiDefinition, win: Window, conn?: DuckDBConnection): Promise<Measurement> {
     const key = `${def.id}|${win.start.toISOString()}|${win.end.toISOString()}`;
     let p = this.measureCache.get(key);
     if (!p) {
       p = (async () => {
-        const row = await this.db.one<Record<string, unknown>>(def.valueSql, kpiParams(def, def.valueSql, win, this.now, this.config));
+        const row = await this.db.one<Record<string, unknown>>(def.valueSql, kpiParams(def, def.valueSql, win, this.now, this.config), conn);
         return {
           value: toNumber(row?.value),
           numerator: toNumber(row?.numerator),
@@ -120,7 +129,7 @@ class Run {
     return this.config.targets[def.id] ?? def.target;
   }
 
-  async compute(def: KpiDefinition, period: Period): Promise<KpiResult> {
+  async compute(def: KpiDefinition, period: Period, conn?: DuckDBConnection): Promise<KpiResult> {
     const target = this.target(def);
     const win = windowFor(period, def.cadence);
     const base = {
@@ -136,12 +145,12 @@ class Run {
       window: { start: win.start.toISOString(), end: win.end.toISOString() },
       targetSpec: target,
     };
-    const missing = await this.missingNeeds(def);
+    const missing = await this.missingNeeds(def, conn);
     if (missing.length > 0) {
       return { ...base, value: null, met: null, status: 'no_data', needs: missing, numerator: null, denominator: null, previousValue: null, change: null, details: {} };
     }
-    const cur = await this.measure(def, win);
-    const prev = await this.measure(def, windowFor(shiftPeriod(period, -1), def.cadence));
+    const cur = await this.measure(def, win, conn);
+    const prev = await this.measure(def, windowFor(shiftPeriod(period, -1), def.cadence), conn);
     if (cur.value === null) {
       return {
         ...base,
@@ -159,7 +168,7 @@ class Run {
     const refs: Measurement[] = [];
     for (const ref of referencesFor(target)) {
       const p = ref.kind === 'shift' ? shiftPeriod(period, ref.n) : periodMonthsBack(period, ref.months);
-      refs.push(await this.measure(def, windowFor(p, def.cadence)));
+      refs.push(await this.measure(def, windowFor(p, def.cadence), conn));
     }
     return {
       ...base,
@@ -231,10 +240,47 @@ export async function writeKpiResults(db: DuckDb, results: KpiResult[], computed
 export async function computeKpis(db: DuckDb, period: Period | string, opts: ComputeOptions = {}): Promise<KpiResult[]> {
   const p = typeof period === 'string' ? parsePeriod(period) : period;
   const run = new Run(db, resolveConfig(opts), opts.now ?? new Date());
-  const results: KpiResult[] = [];
-  for (const def of selectDefinitions(opts.ids)) results.push(await run.compute(def, p));
+  const results = await inParallel(db, selectDefinitions(opts.ids), opts.concurrency ?? DEFAULT_KPI_CONCURRENCY, (def, conn) => run.compute(def, p, conn));
   if (opts.write !== false) await writeKpiResults(db, results, run.now);
   return results;
+}
+
+/**
+ * `fn` over `items` with up to `n` at a time, each worker on its own connection (DuckDB runs
+ * statements of different connections side by side); results in the order of `items`. With one
+ * worker, everything runs on the database's own connection.
+ */
+async function inParallel<T, R>(db: DuckDb, items: T[], n: number, fn: (item: T, conn: DuckDBConnection | undefined) => Promise<R>): Promise<R[]> {
+  const workers = Math.max(1, Math.min(Math.floor(n), items.length));
+  const out: R[] = new Array<R>(items.length);
+  if (workers === 1) {
+    for (const [i, item] of items.entries()) out[i] = await fn(item, undefined);
+    return out;
+  }
+  const conns: DuckDBConnection[] = [];
+  try {
+    for (let w = 0; w < workers; w++) conns.push(await db.connect());
+    let next = 0;
+    // Every worker settles before the connections close; the first failure stops the others taking more.
+    const settled = await Promise.allSettled(
+      conns.map(async (conn) => {
+        while (next < items.length) {
+          const i = next++;
+          try {
+            out[i] = await fn(items[i], conn);
+          } catch (err) {
+            next = items.length;
+            throw err;
+          }
+        }
+      }),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    for (const c of conns) c.closeSync();
+  }
+  return out;
 }
 
 /** One KPI over the last `n` periods ending with `endPeriod` (oldest first), for trend charts. */

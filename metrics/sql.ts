@@ -13,6 +13,17 @@ export function sqlList(values: readonly string[]): string {
 }
 
 /**
+ * `column IN (values…)` for a WHERE clause over identity_events, written as `list_contains` so that
+ * DuckDB evaluates it inside the table scan: an IN list of several strings is planned as a join
+ * against the list after the scan, and every row in the time range then has all its columns read
+ * (10M events: 0.5 s against 0.06 s). Same truth value for every row (NULL for a NULL column).
+ * `column` is a column name of ours, `values` our own constants.
+ */
+export function inList(column: string, values: readonly string[]): string {
+  return `list_contains([${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}], ${column})`;
+}
+
+/**
  * `record_type` values of `itsm_records`, per kind of record. The first spelling is the one the
  * ITSM loader writes (`ITSM_RECORD_TYPES`); the others are accepted so that a loader which keeps
  * the ServiceNow table name still counts.
@@ -143,12 +154,14 @@ export function jsonDetails(struct: string): string {
 }
 
 /**
- * Sign-in aggregates per account. Sign-ins are first grouped by the user they name (source, user
- * id, user name) — millions of events collapse to one row per distinct user name —
- * and only those groups are matched to accounts, so the key join never sees every event. A group
- * that matches one account through two keys counts once (DISTINCT on group and account).
- * `aggs` maps an output column to [aggregate over events, how groups combine] — e.g.
- * `{ n: ['count(*)', 'sum'], last: ['max(event_time)', 'max'] }`.
+ * Sign-in aggregates per account. Sign-ins are first grouped by the user columns they carry
+ * (source, target user id and name, actor id and name, as stored) — millions of events collapse to
+ * one row per distinct user — and only those groups are keyed and matched to accounts, so neither
+ * the key expressions nor the key join see every event. A group that matches one account through
+ * two keys counts once (DISTINCT on group and account); groups that differ only in the case of a
+ * name match the same accounts and combine. `aggs` maps an output column to [aggregate over
+ * events, how groups combine] — e.g. `{ n: ['count(*)', 'sum'], last: ['max(event_time)', 'max'] }`;
+ * the combination is associative, so the finer first grouping gives the same result.
  */
 export function signinsByAccount(keysCte: string, where: string, aggs: Record<string, [string, 'sum' | 'max' | 'min']>): string {
   const inner = Object.entries(aggs)
@@ -160,10 +173,11 @@ export function signinsByAccount(keysCte: string, where: string, aggs: Record<st
   // The signing-in user is the target user (Graph userId/userPrincipalName) or, when the normalizer
   // leaves that empty, the actor (Okta's actor): one id and one name per event.
   return `WITH g AS (
-    SELECT row_number() OVER () AS gid, * FROM (
-      SELECT source, coalesce(target_user_id, actor_id) AS user_id, lower(coalesce(target_user_name, actor_name)) AS user_key, ${inner}
+    SELECT row_number() OVER () AS gid, source, coalesce(target_user_id, actor_id) AS user_id,
+      lower(coalesce(target_user_name, actor_name)) AS user_key, * EXCLUDE (source, target_user_id, actor_id, target_user_name, actor_name) FROM (
+      SELECT source, target_user_id, actor_id, target_user_name, actor_name, ${inner}
       FROM identity_events WHERE ${SIGNIN} AND ${where}
-      GROUP BY source, coalesce(target_user_id, actor_id), lower(coalesce(target_user_name, actor_name)))),
+      GROUP BY source, target_user_id, actor_id, target_user_name, actor_name)),
   m AS (
     SELECT DISTINCT u.gid, k.source, k.tenant_id, k.account_id
     FROM (SELECT gid, source, unnest([user_id, user_key]) AS key FROM g) u

@@ -1,5 +1,5 @@
 import { businessDaysSql } from '../period.js';
-import { AS_OF, END, REMOVE_ACTIONS, START, TARGET_USER_KEYS, itsmCurrent, itsmPresent, jsonDetails, nearestRank, sqlList } from '../sql.js';
+import { AS_OF, END, REMOVE_ACTIONS, START, TARGET_USER_KEYS, itsmCurrent, inList, itsmPresent, jsonDetails, nearestRank, sqlList } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /** Review decisions that mean "take this access away". */
@@ -28,7 +28,7 @@ subject_keys AS (
   UNION SELECT d.record_id, a.account_id FROM decisions d JOIN accounts a ON a.employee_id = d.subject_user),
 removals AS (
   SELECT event_time, lower(coalesce(target_resource_name, privilege_name)) AS entitlement, ${TARGET_USER_KEYS} AS key
-  FROM identity_events WHERE action IN ${sqlList(REMOVE_ACTIONS)} AND outcome = 'success' AND event_time < ${AS_OF}),
+  FROM identity_events WHERE ${inList('action', REMOVE_ACTIONS)} AND outcome = 'success' AND event_time < ${AS_OF}),
 event_removed AS (
   SELECT d.record_id, min(r.event_time) AS removed_at
   FROM decisions d JOIN subject_keys sk USING (record_id) JOIN removals r ON r.key = sk.key

@@ -1,4 +1,4 @@
-import { AUTOMATED_ACTOR_TYPES, END, HUMAN_ACTOR_TYPES, START, jsonDetails, sqlList } from '../sql.js';
+import { AUTOMATED_ACTOR_TYPES, END, HUMAN_ACTOR_TYPES, START, inList, jsonDetails, sqlList } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /** Joiner/mover/leaver and access changes. */
@@ -26,7 +26,7 @@ const base = `ch AS (
       WHEN lower(coalesce(actor_type, '')) IN ${sqlList(HUMAN_ACTOR_TYPES)} THEN 'manual'
       ELSE 'unknown' END AS how
   FROM identity_events
-  WHERE action IN ${sqlList(JML_ACCESS_ACTIONS)} AND outcome = 'success' AND event_time >= ${START} AND event_time < ${END})`;
+  WHERE ${inList('action', JML_ACCESS_ACTIONS)} AND outcome = 'success' AND event_time >= ${START} AND event_time < ${END})`;
 
 export const automation_coverage: KpiDefinition = {
   id: 'automation_coverage',

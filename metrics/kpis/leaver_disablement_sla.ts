@@ -1,4 +1,4 @@
-import { AS_OF, DISABLE_ACTIONS, END, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, jsonDetails, sqlList } from '../sql.js';
+import { AS_OF, DISABLE_ACTIONS, END, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, inList, jsonDetails, sqlList } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -44,20 +44,28 @@ keys AS (${accountKeys('acc')}),
 dis_ev AS (
   SELECT DISTINCT k.source, k.tenant_id, k.account_id, e.event_time
   FROM (SELECT source, tenant_id, event_time, ${TARGET_USER_KEYS} AS key FROM identity_events
-        WHERE action IN ${sqlList(DISABLE_ACTIONS)} AND outcome = 'success' AND event_time < ${AS_OF}) e
+        WHERE ${inList('action', DISABLE_ACTIONS)} AND outcome = 'success' AND event_time < ${AS_OF}) e
   JOIN keys k USING (source, key)),
 dis_snap AS (
   SELECT source, tenant_id, account_id, snapshot_at, coalesce(disabled_at, snapshot_at) AS t
   FROM accounts WHERE enabled = false AND snapshot_at < ${AS_OF}),
+ev_first AS (
+  SELECT la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id, min(d.event_time) AS t
+  FROM la JOIN dis_ev d ON d.source = la.source AND d.tenant_id = la.tenant_id AND d.account_id = la.account_id
+    AND d.event_time >= CAST(la.termination_date AS TIMESTAMP)
+  GROUP BY la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id),
+snap_first AS (
+  SELECT la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id, min(s.t) AS t
+  FROM la JOIN dis_snap s ON s.source = la.source AND s.tenant_id = la.tenant_id AND s.account_id = la.account_id
+    AND s.snapshot_at >= CAST(la.termination_date AS TIMESTAMP)
+  GROUP BY la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id),
 per_account AS (
-  SELECT la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id,
-    least(
-      (SELECT min(d.event_time) FROM dis_ev d WHERE d.source = la.source AND d.tenant_id = la.tenant_id AND d.account_id = la.account_id
-         AND d.event_time >= CAST(la.termination_date AS TIMESTAMP)),
-      (SELECT min(s.t) FROM dis_snap s WHERE s.source = la.source AND s.tenant_id = la.tenant_id AND s.account_id = la.account_id
-         AND s.snapshot_at >= CAST(la.termination_date AS TIMESTAMP))
-    ) AS disabled_at
-  FROM la),
+  SELECT la.employee_id, la.termination_date, la.source, la.tenant_id, la.account_id, least(e.t, s.t) AS disabled_at
+  FROM la
+  LEFT JOIN ev_first e ON e.employee_id = la.employee_id AND e.termination_date = la.termination_date AND e.source = la.source
+    AND e.tenant_id = la.tenant_id AND e.account_id = la.account_id
+  LEFT JOIN snap_first s ON s.employee_id = la.employee_id AND s.termination_date = la.termination_date AND s.source = la.source
+    AND s.tenant_id = la.tenant_id AND s.account_id = la.account_id),
 judged AS (
   SELECT m.employee_id, m.display_name, m.email, m.worker_type, m.termination_date, m.recorded_at, m.backdated,
     m.clock_start, m.deadline, count(p.account_id) AS accounts,

@@ -1,5 +1,5 @@
 import { businessDaysSql } from '../period.js';
-import { AS_OF, END, GRANT_ACTIONS, REMOVE_ACTIONS, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, jsonDetails, sqlList } from '../sql.js';
+import { AS_OF, END, GRANT_ACTIONS, REMOVE_ACTIONS, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, inList, jsonDetails, sqlList } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -38,7 +38,7 @@ keys AS (${accountKeys('acc')}),
 changes AS (
   SELECT DISTINCT k.source, k.tenant_id, k.account_id, e.event_time, e.action, e.entitlement
   FROM (SELECT source, tenant_id, event_time, action, lower(coalesce(target_resource_name, privilege_name)) AS entitlement, ${TARGET_USER_KEYS} AS key
-        FROM identity_events WHERE action IN ${sqlList([...GRANT_ACTIONS, ...REMOVE_ACTIONS])} AND outcome = 'success' AND event_time < ${AS_OF}) e
+        FROM identity_events WHERE ${inList('action', [...GRANT_ACTIONS, ...REMOVE_ACTIONS])} AND outcome = 'success' AND event_time < ${AS_OF}) e
   JOIN keys k USING (source, key)),
 mc AS (
   SELECT ma.employee_id, ma.moved_at, c.event_time, c.action, c.entitlement,
@@ -54,13 +54,19 @@ need AS (
 missing AS (
   SELECT n.* FROM need n
   WHERE NOT EXISTS (SELECT 1 FROM mc WHERE mc.employee_id = n.employee_id AND mc.moved_at = n.moved_at AND mc.is_grant = n.is_grant AND mc.entitlement = n.entitlement)),
+account_counts AS (SELECT employee_id, moved_at, count(DISTINCT account_id) AS accounts FROM ma GROUP BY employee_id, moved_at),
+change_counts AS (SELECT employee_id, moved_at, count(*) AS changes FROM mc GROUP BY employee_id, moved_at),
+missing_lists AS (
+  SELECT employee_id, moved_at, list(CASE WHEN is_grant THEN '+' ELSE '-' END || entitlement ORDER BY entitlement) AS missing_changes
+  FROM missing GROUP BY employee_id, moved_at),
 judged AS (
   SELECT m.*, (SELECT count(*) FROM policy) > 0 AS has_policy,
-    (SELECT count(DISTINCT account_id) FROM ma WHERE ma.employee_id = m.employee_id AND ma.moved_at = m.moved_at) AS accounts,
-    (SELECT count(*) FROM mc WHERE mc.employee_id = m.employee_id AND mc.moved_at = m.moved_at) AS changes_in_sla,
-    (SELECT list(CASE WHEN x.is_grant THEN '+' ELSE '-' END || x.entitlement ORDER BY x.entitlement) FROM missing x WHERE x.employee_id = m.employee_id AND x.moved_at = m.moved_at) AS missing_changes,
+    coalesce(ac.accounts, 0) AS accounts, coalesce(cc.changes, 0) AS changes_in_sla, ml.missing_changes,
     ${businessDaysSql('m.moved_at', AS_OF)} AS business_days_elapsed
-  FROM moves m),
+  FROM moves m
+  LEFT JOIN account_counts ac ON ac.employee_id = m.employee_id AND ac.moved_at = m.moved_at
+  LEFT JOIN change_counts cc ON cc.employee_id = m.employee_id AND cc.moved_at = m.moved_at
+  LEFT JOIN missing_lists ml ON ml.employee_id = m.employee_id AND ml.moved_at = m.moved_at),
 rated AS (
   SELECT *, CASE
       WHEN accounts = 0 THEN 'no_account'

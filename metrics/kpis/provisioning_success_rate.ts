@@ -1,4 +1,4 @@
-import { END, START, jsonDetails } from '../sql.js';
+import { END, START, inList, jsonDetails } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -16,7 +16,7 @@ const base = `ops AS (
       WHEN lower(provisioning_status) IN ('skipped') THEN 'skipped'
       ELSE outcome END AS result
   FROM identity_events
-  WHERE action IN ('provision_create', 'provision_update', 'provision_disable', 'provision_delete')
+  WHERE ${inList('action', ['provision_create', 'provision_update', 'provision_disable', 'provision_delete'])}
     AND event_time >= ${START} AND event_time < ${END})`;
 
 export const provisioning_success_rate: KpiDefinition = {
