@@ -132,13 +132,16 @@ export const REMOVE_ACTIONS = ['group_remove_member', 'role_revoke', 'role_eligi
 /**
  * HR workers to their accounts: by employee id, or by work email equal to the account's email or
  * login. Service accounts are never a worker's account. Three equi-joins (an OR join would be a
- * nested loop over every worker and account).
+ * nested loop over every worker and account). `employees` names a CTE with an `employee_id`
+ * column: only those workers are mapped (a week's leavers, not every worker who ever was).
  */
-export const WORKER_ACCOUNTS = `WITH w AS (SELECT DISTINCT employee_id, lower(email) AS email FROM hris_workers),
+export function workerAccounts(employees: string): string {
+  return `WITH w AS (SELECT DISTINCT employee_id, lower(email) AS email FROM hris_workers WHERE employee_id IN (SELECT employee_id FROM ${employees})),
   a AS (SELECT DISTINCT source, tenant_id, account_id, employee_id, lower(email) AS email, lower(login) AS login FROM accounts WHERE NOT coalesce(is_service, false))
   SELECT w.employee_id, a.source, a.tenant_id, a.account_id FROM w JOIN a ON a.employee_id = w.employee_id
   UNION SELECT w.employee_id, a.source, a.tenant_id, a.account_id FROM w JOIN a ON a.email = w.email
   UNION SELECT w.employee_id, a.source, a.tenant_id, a.account_id FROM w JOIN a ON a.login = w.email`;
+}
 
 /**
  * Nearest-rank percentile of an aggregate column: the ⌈q·n⌉-th smallest value (P50 of 1..10 is 5,
@@ -154,14 +157,14 @@ export function jsonDetails(struct: string): string {
 }
 
 /**
- * Sign-in aggregates per account. Sign-ins are first grouped by the user columns they carry
- * (source, target user id and name, actor id and name, as stored) — millions of events collapse to
- * one row per distinct user — and only those groups are keyed and matched to accounts, so neither
- * the key expressions nor the key join see every event. A group that matches one account through
- * two keys counts once (DISTINCT on group and account); groups that differ only in the case of a
- * name match the same accounts and combine. `aggs` maps an output column to [aggregate over
- * events, how groups combine] — e.g. `{ n: ['count(*)', 'sum'], last: ['max(event_time)', 'max'] }`;
- * the combination is associative, so the finer first grouping gives the same result.
+ * Sign-in aggregates per account. Sign-ins are first grouped by the user they name (source, user
+ * id, user name as stored) — millions of events collapse to one row per distinct user — and only
+ * those groups are lower-cased, keyed and matched to accounts, so neither the key expressions nor
+ * the key join see every event. A group that matches one account through two keys counts once
+ * (DISTINCT on group and account); names that differ only in case are separate groups that match
+ * the same accounts and combine. `aggs` maps an output column to [aggregate over events, how groups
+ * combine] — e.g. `{ n: ['count(*)', 'sum'], last: ['max(event_time)', 'max'] }`; the combination
+ * is associative, so the finer first grouping gives the same result.
  */
 export function signinsByAccount(keysCte: string, where: string, aggs: Record<string, [string, 'sum' | 'max' | 'min']>): string {
   const inner = Object.entries(aggs)
@@ -173,11 +176,10 @@ export function signinsByAccount(keysCte: string, where: string, aggs: Record<st
   // The signing-in user is the target user (Graph userId/userPrincipalName) or, when the normalizer
   // leaves that empty, the actor (Okta's actor): one id and one name per event.
   return `WITH g AS (
-    SELECT row_number() OVER () AS gid, source, coalesce(target_user_id, actor_id) AS user_id,
-      lower(coalesce(target_user_name, actor_name)) AS user_key, * EXCLUDE (source, target_user_id, actor_id, target_user_name, actor_name) FROM (
-      SELECT source, target_user_id, actor_id, target_user_name, actor_name, ${inner}
+    SELECT row_number() OVER () AS gid, source, user_id, lower(user_name) AS user_key, * EXCLUDE (source, user_id, user_name) FROM (
+      SELECT source, coalesce(target_user_id, actor_id) AS user_id, coalesce(target_user_name, actor_name) AS user_name, ${inner}
       FROM identity_events WHERE ${SIGNIN} AND ${where}
-      GROUP BY source, target_user_id, actor_id, target_user_name, actor_name)),
+      GROUP BY source, coalesce(target_user_id, actor_id), coalesce(target_user_name, actor_name))),
   m AS (
     SELECT DISTINCT u.gid, k.source, k.tenant_id, k.account_id
     FROM (SELECT gid, source, unnest([user_id, user_key]) AS key FROM g) u

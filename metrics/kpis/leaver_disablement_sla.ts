@@ -1,4 +1,4 @@
-import { AS_OF, DISABLE_ACTIONS, END, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, inList, jsonDetails, sqlList } from '../sql.js';
+import { AS_OF, DISABLE_ACTIONS, END, START, TARGET_USER_KEYS, accountKeys, inList, jsonDetails, sqlList, workerAccounts } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -37,7 +37,7 @@ measured AS (
   FROM flagged
   WHERE CASE WHEN backdated THEN recorded_at ELSE CAST(termination_date AS TIMESTAMP) END >= ${START}
     AND CASE WHEN backdated THEN recorded_at ELSE CAST(termination_date AS TIMESTAMP) END < ${END}),
-wa AS (${WORKER_ACCOUNTS}),
+wa AS (${workerAccounts('measured')}),
 la AS (SELECT m.employee_id, m.termination_date, wa.source, wa.tenant_id, wa.account_id FROM measured m JOIN wa USING (employee_id)),
 acc AS (SELECT DISTINCT a.source, a.tenant_id, a.account_id, a.login, a.email FROM accounts a SEMI JOIN la USING (source, tenant_id, account_id)),
 keys AS (${accountKeys('acc')}),

@@ -7,7 +7,17 @@ import type { KpiDefinition } from '../types.js';
  * events flagged `is_legacy_auth` by the normalizer, successes and failures alike (a password
  * spray over IMAP is legacy usage too). Target: falling towards zero period on period.
  */
-const base = `si AS (SELECT * FROM identity_events WHERE ${SIGNIN} AND event_time >= ${START} AND event_time < ${END})`;
+const IN_WINDOW = `${SIGNIN} AND event_time >= ${START} AND event_time < ${END}`;
+const base = `si AS (SELECT * FROM identity_events WHERE ${IN_WINDOW})`;
+
+/**
+ * The value counts sign-ins per (legacy flag, outcome) and reads user names only for legacy
+ * sign-ins, so millions of modern sign-ins are counted without reading their names.
+ */
+const counted = `si AS (SELECT is_legacy_auth, outcome, count(*) AS n FROM identity_events WHERE ${IN_WINDOW} GROUP BY is_legacy_auth, outcome),
+legacy_users AS (SELECT count(DISTINCT coalesce(target_user_name, actor_name)) AS users FROM identity_events WHERE ${IN_WINDOW} AND is_legacy_auth)`;
+
+const sumOf = (filter?: string) => `CAST(coalesce(sum(n)${filter ? ` FILTER (WHERE ${filter})` : ''}, 0) AS BIGINT)`;
 
 export const legacy_auth_usage: KpiDefinition = {
   id: 'legacy_auth_usage',
@@ -20,10 +30,10 @@ export const legacy_auth_usage: KpiDefinition = {
   emptyNeed: 'identity_events:signins in window',
   calculation:
     'Sign-in attempts (authentication/logon events, any outcome) in the window with is_legacy_auth = true. Value = their count; numerator = the same count, denominator = all sign-in attempts, details.share = numerator / denominator. Met when the count is zero or lower than the previous period.',
-  valueSql: `WITH ${base}
-SELECT CASE WHEN count(*) = 0 THEN NULL ELSE CAST(count(*) FILTER (WHERE is_legacy_auth) AS DOUBLE) END AS value,
-  CAST(count(*) FILTER (WHERE is_legacy_auth) AS DOUBLE) AS numerator, CAST(count(*) AS DOUBLE) AS denominator,
-  ${jsonDetails(`{share: CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE is_legacy_auth) / count(*) END, successes: count(*) FILTER (WHERE is_legacy_auth AND outcome = 'success'), users: count(DISTINCT coalesce(target_user_name, actor_name)) FILTER (WHERE is_legacy_auth)}`)} AS details
+  valueSql: `WITH ${counted}
+SELECT CASE WHEN ${sumOf()} = 0 THEN NULL ELSE CAST(${sumOf('is_legacy_auth')} AS DOUBLE) END AS value,
+  CAST(${sumOf('is_legacy_auth')} AS DOUBLE) AS numerator, CAST(${sumOf()} AS DOUBLE) AS denominator,
+  ${jsonDetails(`{share: CASE WHEN ${sumOf()} = 0 THEN NULL ELSE ${sumOf('is_legacy_auth')} / ${sumOf()} END, successes: ${sumOf(`is_legacy_auth AND outcome = 'success'`)}, users: (SELECT users FROM legacy_users)}`)} AS details
 FROM si`,
   evidenceSql: `WITH ${base}
 SELECT source, coalesce(target_user_name, actor_name) AS user_name, client_app, auth_protocol, outcome, src_ip,

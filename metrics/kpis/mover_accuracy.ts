@@ -1,5 +1,5 @@
 import { businessDaysSql } from '../period.js';
-import { AS_OF, END, GRANT_ACTIONS, REMOVE_ACTIONS, START, TARGET_USER_KEYS, WORKER_ACCOUNTS, accountKeys, inList, jsonDetails, sqlList } from '../sql.js';
+import { AS_OF, END, GRANT_ACTIONS, REMOVE_ACTIONS, START, TARGET_USER_KEYS, accountKeys, inList, jsonDetails, sqlList, workerAccounts } from '../sql.js';
 import type { KpiDefinition } from '../types.js';
 
 /**
@@ -31,7 +31,7 @@ moves AS (
 policy AS (
   SELECT DISTINCT lower(department) AS department, lower(entitlement) AS entitlement
   FROM (SELECT unnest(from_json(CAST($policy AS VARCHAR), '[{"department":"VARCHAR","entitlement":"VARCHAR"}]'), recursive := true))),
-wa AS (${WORKER_ACCOUNTS}),
+wa AS (${workerAccounts('moves')}),
 ma AS (SELECT m.employee_id, m.moved_at, wa.source, wa.tenant_id, wa.account_id FROM moves m JOIN wa USING (employee_id)),
 acc AS (SELECT DISTINCT a.source, a.tenant_id, a.account_id, a.login, a.email FROM accounts a SEMI JOIN ma USING (source, tenant_id, account_id)),
 keys AS (${accountKeys('acc')}),
