@@ -1,5 +1,5 @@
 /** The generator's shared state: the organisation, the window, the sink and what has been seen. */
-import type { EventSink } from './sink.js';
+import type { EventBuffer } from './sink.js';
 import type { OktaApp, Tenants } from './org.js';
 import type { Person, Population, Window } from './population.js';
 import type { Rng } from './prng.js';
@@ -21,7 +21,7 @@ export interface Ctx {
   tenants: Tenants;
   oktaApps: Record<string, OktaApp>;
   pop: Population;
-  sink: EventSink;
+  sink: EventBuffer;
   /** Last sign-ins per login, up to the inventory snapshot (the inventory reports them). */
   seen: Map<string, SeenSignIns>;
   /** Per-person factor ids (Okta) so that events and the inventory agree. */

@@ -7,9 +7,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import maxmind, { type CityResponse } from 'maxmind';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from './index.js';
+import { projectRoot } from '../../lib/paths.js';
 import { HRIS_HEADER } from './hris.js';
 import { ACCESS_REVIEW_HEADER, SELF_SERVICE_HEADER } from './itsm.js';
 import { IP_BLOCKS } from './ip-blocks.js';
@@ -68,8 +70,33 @@ describe('determinism', () => {
     expect(differing).toContain('labels.json');
   });
 
+  it('two lanes (days simulated apart, then merged) give the same files, counts and labels as one', async () => {
+    const dir = tmpDir();
+    // In this process lanes run one after another (a worker thread needs the compiled JavaScript).
+    const two = await generateDemo({ outDir: dir, users: 150, days: 14, seed: 3, lanes: 2, threads: false });
+    expect(hashes(dir)).toEqual(hashes(main.dir));
+    expect(two.counts).toEqual(result.counts);
+    expect(Object.keys(two.counts)).toEqual(Object.keys(result.counts));
+    expect(two.files).toEqual(result.files);
+    expect(two.labels).toEqual(result.labels);
+  });
+
+  it('on a worker thread, the compiled generator writes the same files as this one', async () => {
+    const compiled = path.join(projectRoot(), 'dist', 'ingest', 'synth', 'index.js');
+    if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: build first (npx tsc -p tsconfig.json; npm test does)`);
+    const { generateDemo: compiledGenerate } = (await import(pathToFileURL(compiled).href)) as { generateDemo: typeof generateDemo };
+    const a = tmpDir();
+    const b = tmpDir();
+    const threaded = await compiledGenerate({ outDir: a, users: 80, days: 7, seed: 11, lanes: 2, threads: true });
+    expect({ lanes: threaded.lanes, threads: threaded.threads }, 'the build in dist/ is older than the sources').toEqual({ lanes: 2, threads: true });
+    const one = await generateDemo({ outDir: b, users: 80, days: 7, seed: 11, lanes: 1 });
+    expect(one.threads).toBe(false);
+    expect(hashes(a)).toEqual(hashes(b));
+  });
+
   it('rejects sizes too small for the scenarios, with a message that says what to fix', async () => {
     await expect(generateDemo({ outDir: tmpDir(), users: 10 })).rejects.toThrow(/users must be .* at least 60/);
+    await expect(generateDemo({ outDir: tmpDir(), users: 80, days: 7, lanes: 3 })).rejects.toThrow(/lanes must be 1 or 2/);
     await expect(generateDemo({ outDir: tmpDir(), days: 2 })).rejects.toThrow(/days must be/);
   });
 });

@@ -5,23 +5,19 @@
  * (layout: the demo data contract). The same options always give byte-identical files.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { IdtrailError } from '../../lib/errors.js';
-import { emitTripSignIns, planTrips, routineDay, type Trip } from './activity.js';
-import type { Ctx } from './ctx.js';
 import { CARRIER_ASNS, VPN_ASN, VPN_EGRESS } from './geo.js';
 import { writeHris } from './hris.js';
 import { writeInventory } from './inventory.js';
-import { planAccessReviews, writeItsm } from './itsm.js';
+import { writeItsm } from './itsm.js';
 import type { Labels } from './labels.js';
-import { emitLifecycle, planLifecycle, supportDay } from './lifecycle.js';
-import { knownAppIds, OKTA_HOST, oktaAppsFor, tenantsFor } from './org.js';
-import { buildPopulation, type Window } from './population.js';
-import { privilegedDay } from './privileged.js';
-import { Rng } from './prng.js';
-import { genuineTripLabels, planAndInjectScenarios } from './scenarios.js';
-import { EventSink } from './sink.js';
-import { DAY, HOUR, isoSec } from './time.js';
+import { closingFlush, Lane, mergeLaneState, planLanes, threadsAvailable, writeFlush } from './lanes.js';
+import { knownAppIds, OKTA_HOST } from './org.js';
+import { EventCollector, EventWriter } from './sink.js';
+import { DAY, isoSec } from './time.js';
+import { buildWorld, finalBefore, simulateDay, simulatedDays } from './world.js';
 
 export type { Label, Labels } from './labels.js';
 
@@ -36,6 +32,13 @@ export interface GenerateOptions {
    */
   end?: Date;
   onProgress?: (msg: string) => void;
+  /**
+   * Simulate the days in this many lanes (1 or 2), merged into the same files. Default: 2 on a
+   * machine with two or more cores for sizes where a second thread pays off, else 1.
+   */
+  lanes?: number;
+  /** Run later lanes on worker threads (default: when the compiled worker is available); else in this thread, one after another. */
+  threads?: boolean;
 }
 
 export interface GenerateResult {
@@ -43,10 +46,25 @@ export interface GenerateResult {
   files: string[];
   counts: Record<string, number>;
   labels: Labels;
+  /** How the days were simulated: in how many lanes, and whether a later lane ran on a worker thread. */
+  lanes: number;
+  threads: boolean;
 }
 
 export const DEFAULT_END = '2026-11-23T00:00:00Z';
 export const MIN_USERS = 60;
+
+/**
+ * Sizes from which a second lane on a worker thread pays for its start-up (the set-up runs in both
+ * lanes). Above the upper bound the later lane's events would wait in memory too long for lane 0.
+ */
+const LANE_MIN = 6_000;
+const LANE_MAX = 150_000;
+
+function defaultLanes(users: number, days: number, threads: boolean): number {
+  const size = users * days;
+  return threads && os.availableParallelism() > 1 && size >= LANE_MIN && size <= LANE_MAX ? 2 : 1;
+}
 
 export async function generateDemo(opts: GenerateOptions): Promise<GenerateResult> {
   const users = opts.users ?? 2000;
@@ -57,6 +75,9 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
   if (!Number.isInteger(days) || days < 7 || days > 400) throw new IdtrailError('usage', `days must be a whole number between 7 and 400, got ${days}`);
   if (!Number.isInteger(seed) || seed < 0) throw new IdtrailError('usage', `seed must be a non-negative whole number, got ${seed}`);
   if (Number.isNaN(endDate.getTime())) throw new IdtrailError('usage', 'end must be a valid date (ISO-8601)');
+  const threads = opts.threads ?? threadsAvailable();
+  const nLanes = opts.lanes ?? defaultLanes(users, days, threads);
+  if (nLanes !== 1 && nLanes !== 2) throw new IdtrailError('usage', `lanes must be 1 or 2, got ${nLanes}`);
   const progress = opts.onProgress ?? (() => {});
   const outDir = path.resolve(opts.outDir);
   fs.mkdirSync(outDir, { recursive: true });
@@ -65,82 +86,64 @@ export async function generateDemo(opts: GenerateOptions): Promise<GenerateResul
 
   // The window is whole UTC days: an end inside a day is moved back to that day's midnight.
   const end = Math.floor(endDate.getTime() / DAY) * DAY;
-  const win: Window = { start: end - days * DAY, end, days, snapshotAt: end - DAY };
-  const root = new Rng(`idtrail-demo/${seed}`);
-  const tenants = tenantsFor(root.fork('tenants'));
-  const pop = buildPopulation(root.fork('population'), users, win);
-  const sink = new EventSink(outDir, tenants.awsAccountId, win);
-  const ctx: Ctx = {
-    seed, win, tenants, oktaApps: oktaAppsFor(root.fork('okta-apps')), pop, sink,
-    seen: new Map(), factorIds: new Map(), groups: new Map(), oktaGroups: new Map(), servicePrincipals: new Map(),
-    registeredInWindow: new Map(), activeActivations: [], directGrants: [], oktaDirectGrants: [], rng: root.fork('ids'),
-    records: { selfService: [], requests: [] },
-  };
-  progress(`population: ${pop.people.length} accounts (${pop.humans.length} people)`);
-
-  const plan = planLifecycle(ctx, root.fork('lifecycle'), pop.humans);
-  const { planner } = planAndInjectScenarios(ctx, root.fork('scenarios'), plan);
-  emitLifecycle(ctx, root.fork('lifecycle-events'), plan);
-  const trips = planTrips(ctx, root.fork('trips'), pop.humans.filter((p) => !p.quiet && p.kind !== 'orphan'));
-  const tripRng = root.fork('trip-events');
-  for (const t of trips) emitTripSignIns(ctx, tripRng, t);
-  genuineTripLabels(planner, trips);
-  const reviews = planAccessReviews(ctx, root.fork('reviews'));
-  progress(`scenarios: ${planner.labels.filter((l) => !l.benign).length} attacks, ${planner.labels.filter((l) => l.benign).length} look-alikes`);
-
-  const tripOf = new Map<string, Trip>(trips.map((t) => [t.person.login, t]));
-  // Local days from the day before the window (its evening is the window's first UTC hours in the
-  // Americas) to the day after (Asia-Pacific mornings of the next local date fall before `end`).
-  for (let d = -1; d <= days; d++) {
-    const dayStart = win.start + d * DAY;
-    const r = root.fork(`day/${d}`);
-    for (const p of pop.people) {
-      const trip = tripOf.get(p.login);
-      if (trip && (dayStart === trip.leaveDay || dayStart === trip.returnDay)) continue;
-      const staying = trip && dayStart > trip.leaveDay && dayStart < trip.returnDay ? trip : undefined;
-      routineDay(ctx, r, p, dayStart, staying);
+  const wopts = { users, days, seed, end };
+  const ranges = planLanes(wopts, nLanes);
+  const other = nLanes > 1 ? await Lane.start({ ...wopts, ...ranges[1] }, threads, progress) : undefined;
+  try {
+    const collector = new EventCollector({ start: end - days * DAY, end });
+    const world = buildWorld(wopts, collector, progress);
+    const { ctx, planner, reviews, root } = world;
+    const { win, pop, tenants } = ctx;
+    const writer = new EventWriter(outDir, tenants.awsAccountId);
+    for (const d of simulatedDays(days)) {
+      if (d >= ranges[0].from && d <= ranges[0].to) {
+        simulateDay(world, d);
+        if (d >= 0 && d < days && (d % 5 === 4 || d === days - 1)) progress(`events: day ${d + 1}/${days}`);
+      }
+      await writeFlush(writer, collector.streams(), collector.take(finalBefore(world, d)), await other?.run(d));
     }
-    supportDay(ctx, root.fork(`support/${d}`), dayStart);
-    privilegedDay(ctx, root.fork(`privileged/${d}`), dayStart);
-    // Every later local day starts after dayStart + 17 h UTC (UTC+13 at 06:30), so this is final.
-    await sink.flush(dayStart + 12 * HOUR);
-    if (d >= 0 && d < days && (d % 5 === 4 || d === days - 1)) progress(`events: day ${d + 1}/${days}`);
+    await writeFlush(writer, collector.streams(), collector.take(Number.POSITIVE_INFINITY), await other?.run(closingFlush(days)));
+    await writer.close();
+    if (other) mergeLaneState(ctx, await other.state());
+
+    const counts: Record<string, number> = { ...writer.counts };
+    const files = [...writer.files];
+    files.push(...writeInventory(ctx, outDir));
+    const hris = writeHris(ctx, outDir);
+    files.push(hris.file);
+    counts[hris.file] = hris.rows;
+    const itsm = writeItsm(ctx, root.fork('itsm'), outDir, reviews);
+    files.push(...itsm.files);
+    Object.assign(counts, itsm.counts);
+
+    const labels: Labels = {
+      seed,
+      generated_at: isoSec(end),
+      window: { start: isoSec(win.start), end: isoSec(win.end) },
+      scenarios: planner.labels,
+      org: {
+        okta_org: OKTA_HOST,
+        entra_tenant_id: tenants.entra,
+        google_customer_id: tenants.googleCustomerId,
+        aws_account_id: tenants.awsAccountId,
+        snapshot_at: isoSec(win.snapshotAt),
+        vpn_egress_ips: VPN_EGRESS.map((v) => v.ip),
+        vpn_asn: VPN_ASN,
+        carrier_asns: CARRIER_ASNS,
+        known_app_ids: knownAppIds(),
+        break_glass_accounts: pop.people.filter((p) => p.kind === 'breakglass').map((p) => p.login),
+        service_accounts: pop.people.filter((p) => p.kind === 'service').map((p) => p.login),
+      },
+    };
+    fs.writeFileSync(path.join(outDir, 'labels.json'), `${JSON.stringify(labels, null, 2)}\n`);
+    files.push('labels.json');
+    counts['labels.json'] = labels.scenarios.length;
+    files.sort();
+    progress(`done: ${files.length} files in ${outDir}`);
+    return { outDir, files, counts, labels, lanes: nLanes, threads: nLanes > 1 && threads };
+  } finally {
+    await other?.stop();
   }
-  await sink.close();
-
-  const counts: Record<string, number> = { ...sink.counts };
-  const files = [...sink.files];
-  files.push(...writeInventory(ctx, outDir));
-  const hris = writeHris(ctx, outDir);
-  files.push(hris.file);
-  counts[hris.file] = hris.rows;
-  const itsm = writeItsm(ctx, root.fork('itsm'), outDir, reviews);
-  files.push(...itsm.files);
-  Object.assign(counts, itsm.counts);
-
-  const labels: Labels = {
-    seed,
-    generated_at: isoSec(end),
-    window: { start: isoSec(win.start), end: isoSec(win.end) },
-    scenarios: planner.labels,
-    org: {
-      okta_org: OKTA_HOST,
-      entra_tenant_id: tenants.entra,
-      google_customer_id: tenants.googleCustomerId,
-      aws_account_id: tenants.awsAccountId,
-      snapshot_at: isoSec(win.snapshotAt),
-      vpn_egress_ips: VPN_EGRESS.map((v) => v.ip),
-      vpn_asn: VPN_ASN,
-      carrier_asns: CARRIER_ASNS,
-      known_app_ids: knownAppIds(),
-      break_glass_accounts: pop.people.filter((p) => p.kind === 'breakglass').map((p) => p.login),
-      service_accounts: pop.people.filter((p) => p.kind === 'service').map((p) => p.login),
-    },
-  };
-  fs.writeFileSync(path.join(outDir, 'labels.json'), `${JSON.stringify(labels, null, 2)}\n`);
-  files.push('labels.json');
-  counts['labels.json'] = labels.scenarios.length;
-  files.sort();
-  progress(`done: ${files.length} files in ${outDir}`);
-  return { outDir, files, counts, labels };
 }
+
+

@@ -6,6 +6,13 @@
  */
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const HEX = '0123456789abcdef';
+/** Two hex digits per byte value: a 32-bit draw is four look-ups instead of toString(16) and padding. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A 32-bit draw as eight hex digits (most significant first), as `x.toString(16).padStart(8, '0')`. */
+function hex8(x: number): string {
+  return HEX2[x >>> 24] + HEX2[(x >>> 16) & 255] + HEX2[(x >>> 8) & 255] + HEX2[x & 255];
+}
 
 function cyrb128(str: string): [number, number, number, number] {
   let h1 = 1779033703;
@@ -115,8 +122,8 @@ export class Rng {
 
   hex(n: number): string {
     let s = '';
-    while (s.length < n) s += this.u32().toString(16).padStart(8, '0');
-    return s.slice(0, n);
+    while (s.length < n) s += hex8(this.u32());
+    return s.length === n ? s : s.slice(0, n);
   }
 
   base62(n: number): string {
@@ -140,8 +147,12 @@ export class Rng {
 
   /** RFC 4122 version-4 shaped UUID, lower case. */
   uuid(): string {
-    const s = this.hex(32);
-    const v = HEX[(parseInt(s[16], 16) & 3) | 8];
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${v}${s.slice(17, 20)}-${s.slice(20)}`;
+    // 32 hex digits from four draws; digit 12 becomes the version (4), digit 16 the variant (8–b).
+    const a = hex8(this.u32());
+    const b = hex8(this.u32());
+    const c = hex8(this.u32());
+    const d = hex8(this.u32());
+    const v = HEX[(parseInt(c[0], 16) & 3) | 8];
+    return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${v}${c.slice(1, 4)}-${c.slice(4)}${d}`;
   }
 }
