@@ -59,12 +59,12 @@ function parseTime(v: string | Date, what: string): Date {
  * burst whose events straddle two ingests fires exactly once, with the same alert id as a single run.
  */
 export async function runDetections(store: DetectionStore | ElasticStore, opts: RunDetectionsOptions = {}): Promise<RunDetectionsResult> {
-  if (!('db' in store)) {
+  if ((store as { capabilities?: { sql?: boolean } }).capabilities?.sql === false) {
     // The scale-out store runs the detections inside the cluster (detections/elastic/run.ts).
     const { runDetectionsOnElastic } = await import('./elastic/run.js');
-    return runDetectionsOnElastic(store, opts);
+    return runDetectionsOnElastic(store as ElasticStore, opts);
   }
-  const db = store.db;
+  const db = (store as DetectionStore).db;
   const now = opts.now ?? new Date();
   const stats = await db.one<{ min_t: Date | null; max_t: Date | null; max_ingest: Date | null }>(
     'SELECT min(event_time) AS min_t, max(event_time) AS max_t, max(ingest_time) AS max_ingest FROM identity_events',
@@ -100,9 +100,9 @@ export async function runDetections(store: DetectionStore | ElasticStore, opts: 
   }
   const sinks = opts.sinks ?? [];
   // Suppressed alerts are stored (auditable) but the store never queues them for a sink.
-  const created = raised.length ? (await store.upsertAlerts(raised, sinks)).created : 0;
+  const created = raised.length ? (await (store as DetectionStore).upsertAlerts(raised, sinks)).created : 0;
   if (resuming) await writeWatermark(db, { value: to, ingestedUpTo: maxIngest });
-  const stored = await store.listAlerts({ limit: 1_000_000 });
+  const stored = await (store as DetectionStore).listAlerts({ limit: 1_000_000 });
   const alerts = stored
     .filter((a) => Date.parse(a.last_seen) >= from.getTime() && Date.parse(a.first_seen) <= to.getTime())
     .sort((a, b) => a.first_seen.localeCompare(b.first_seen) || a.alert_id.localeCompare(b.alert_id));

@@ -1,5 +1,5 @@
 import { IdtrailError, EXIT } from '../../lib/errors.js';
-import { DuckDbStore } from '../../store/duckdb/store.js';
+import { STORE_OPTIONS, STORE_USAGE, openStore } from '../store-flags.js';
 import { FILE_LOADERS } from '../../ingest/sources/file-loaders.js';
 import { listFiles } from '../../ingest/sources/file.js';
 import { flag, str, writeJson, type Command, type CommandContext } from '../command.js';
@@ -12,10 +12,10 @@ import { flag, str, writeJson, type Command, type CommandContext } from '../comm
 export const ingestFile: Command = {
   name: 'ingest file',
   summary: 'load an export file or folder (NDJSON, JSON array, Graph pages, CloudTrail, gzip) into the store',
-  usage: `ingest file <path> --source ${Object.keys(FILE_LOADERS).join('|')} [--db FILE] [--tenant T] [--json]`,
+  usage: `ingest file <path> --source ${Object.keys(FILE_LOADERS).join('|')} ${STORE_USAGE} [--tenant T] [--json]`,
   options: {
+    ...STORE_OPTIONS,
     source: { type: 'string' },
-    db: { type: 'string' },
     tenant: { type: 'string' },
     preset: { type: 'string' },
     kind: { type: 'string' },
@@ -31,7 +31,9 @@ export const ingestFile: Command = {
     const loader = FILE_LOADERS[source];
     if (!loader) throw new IdtrailError('usage', `unknown --source '${source}'`, { hint: `one of: ${Object.keys(FILE_LOADERS).join(', ')}` });
     const files = (await listFiles(path)).length;
-    const store = await DuckDbStore.open(str(ctx, 'db') ?? 'idtrail.duckdb');
+    // Vendor events go to either store; inventory, HRIS and ITSM exports need SQL tables (DuckDB),
+    // and their loaders say so when given the Elasticsearch store.
+    const store = await openStore(ctx);
     try {
       const r = await loader(store, path, {
         tenant: str(ctx, 'tenant'),

@@ -7,7 +7,7 @@ import { buildSource, sourceConfigFromEnv } from '../../ingest/sources/registry.
 import type { SourceType } from '../../ingest/sources/source.js';
 import { IdtrailError, EXIT } from '../../lib/errors.js';
 import { logger } from '../../lib/log.js';
-import { DuckDbStore } from '../../store/duckdb/store.js';
+import { STORE_OPTIONS, STORE_USAGE, openStore, storeKind } from '../store-flags.js';
 import { flag, str, writeJson, type Command, type CommandContext } from '../command.js';
 
 /**
@@ -48,9 +48,9 @@ function ingestCommand(type: SourceType): Command {
   return {
     name: `ingest ${type}`,
     summary: `pull ${type === 'aws' ? 'CloudTrail sign-in events from files' : `the ${type} API`} into the store (resumes from the last checkpoint)`,
-    usage: `ingest ${type} [--db FILE] [--since 24h|7d|ISO] [--until ISO] [--config FILE] [--source NAME] [--tenant ID]${type === 'aws' ? ' [--path DIR]' : ''} [--json]`,
+    usage: `ingest ${type} ${STORE_USAGE} [--since 24h|7d|ISO] [--until ISO] [--config FILE] [--source NAME] [--tenant ID]${type === 'aws' ? ' [--path DIR]' : ''} [--json]`,
     options: {
-      db: { type: 'string' },
+      ...STORE_OPTIONS,
       since: { type: 'string' },
       until: { type: 'string' },
       config: { type: 'string' },
@@ -69,8 +69,8 @@ function ingestCommand(type: SourceType): Command {
       const until = parseTimeOption(str(ctx, 'until'), 'until');
       if (until && until <= since) throw new IdtrailError('usage', `--until (${until.toISOString()}) must be after --since (${since.toISOString()})`);
       const source = buildSource(cfg, key);
-      const dbPath = str(ctx, 'db') ?? (config?.store.kind === 'duckdb' ? config.store.path : undefined) ?? 'idtrail.duckdb';
-      const store = await DuckDbStore.open(dbPath);
+      const dbPath = storeKind(ctx, config?.store) === 'duckdb' ? (str(ctx, 'db') ?? (config?.store.kind === 'duckdb' ? config.store.path : undefined) ?? 'idtrail.duckdb') : null;
+      const store = await openStore(ctx, { config: config?.store });
 
       const ac = new AbortController();
       let stoppedBy: NodeJS.Signals | undefined;

@@ -3,8 +3,30 @@ import { Scheduler } from '../../ingest/sources/scheduler.js';
 import { EXIT, IdtrailError } from '../../lib/errors.js';
 import { logger } from '../../lib/log.js';
 import { DuckDbStore } from '../../store/duckdb/store.js';
+import type { EventStore } from '../../store/event-store.js';
 import { flag, str, writeJson, type Command } from '../command.js';
+import { STORE_OPTIONS, STORE_USAGE, openStore, storeKind } from '../store-flags.js';
 import { configFile } from './ingest-source.js';
+
+/**
+ * The scheduler's view of the store. Collection, detection and forwarding work on either store; the
+ * weekly KPI table and the inventory loads are SQL over DuckDB tables, so on the Elasticsearch store
+ * those jobs fail with this error (logged per run) instead of a TypeError.
+ */
+function schedulerStore(store: EventStore): DuckDbStore {
+  if (store instanceof DuckDbStore) return store;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'db') {
+        throw new IdtrailError('store_error', 'the KPI report and inventory, HRIS and ITSM loads are SQL over DuckDB tables; the Elasticsearch store has none', {
+          hint: 'run them against a DuckDB store (idtrail metrics --db FILE, idtrail ingest file --source inventory --db FILE)',
+        });
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as unknown as DuckDbStore;
+}
 
 /**
  * `idtrail run`: the unattended pipeline from idtrail.yaml — each source on its cron schedule,
@@ -15,19 +37,17 @@ import { configFile } from './ingest-source.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the pipeline unattended: scheduled collection, detection, forwarding and the weekly KPI report',
-  usage: 'run [--config FILE] [--db FILE] [--once] [--json]',
-  options: { config: { type: 'string' }, db: { type: 'string' }, once: { type: 'boolean' }, json: { type: 'boolean' } },
+  usage: `run [--config FILE] ${STORE_USAGE} [--once] [--json]`,
+  options: { ...STORE_OPTIONS, config: { type: 'string' }, once: { type: 'boolean' }, json: { type: 'boolean' } },
   async run(ctx) {
     const file = configFile(ctx);
     if (!file) throw new IdtrailError('usage', 'no configuration: idtrail run needs an idtrail.yaml', { hint: 'pass --config FILE (or set IDTRAIL_CONFIG); see config/idtrail.example.yaml' });
     const config = loadConfig(file);
     logger().level = process.env.IDTRAIL_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : config.log.level);
-    if (config.store.kind !== 'duckdb' && !str(ctx, 'db')) {
-      throw new IdtrailError('config_invalid', `store.kind ${config.store.kind}: idtrail run writes to an embedded DuckDB store`, { location: { file, path: 'store.kind' }, hint: 'use store.kind duckdb, or pass --db FILE' });
-    }
-    const dbPath = str(ctx, 'db') ?? (config.store.kind === 'duckdb' ? config.store.path : 'idtrail.duckdb');
-    const store = await DuckDbStore.open(dbPath);
-    const scheduler = new Scheduler({ config, store });
+    const kind = storeKind(ctx, config.store);
+    const dbPath = kind === 'duckdb' ? (str(ctx, 'db') ?? (config.store.kind === 'duckdb' ? config.store.path : 'idtrail.duckdb')) : null;
+    const store = await openStore(ctx, { config: config.store });
+    const scheduler = new Scheduler({ config, store: schedulerStore(store) });
     const log = logger().child({ component: 'run' });
     try {
       if (flag(ctx, 'once')) {

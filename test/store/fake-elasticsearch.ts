@@ -1,6 +1,8 @@
 import { Client } from '@elastic/elasticsearch';
 import type { errors } from '@elastic/elasticsearch';
 import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { EsqlError, runEsql } from './fake-esql.js';
 
 /** The request as the mock hands it to a resolver (bulk bodies arrive parsed, one object per line). */
@@ -178,6 +180,44 @@ export class FakeElasticsearch {
       const q = (p.body as { query?: unknown } | undefined)?.query;
       return { count: docs.filter((d) => !q || this.matches(d.source, q as Record<string, unknown>, '')).length };
     });
+  }
+
+  /**
+   * The same in-memory cluster over HTTP on 127.0.0.1, for code that builds its own client from a
+   * URL (the CLI's --es-url). Requests are routed to the resolvers above; answers carry the
+   * `X-Elastic-Product: Elasticsearch` header the client checks. Requests seen are in `httpRequests`
+   * (method, path and headers), so tests can check authentication was sent.
+   */
+  readonly httpRequests: { method: string; path: string; authorization?: string }[] = [];
+
+  async listen(): Promise<{ url: string; close: () => Promise<void> }> {
+    const server: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        this.httpRequests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization });
+        const text = Buffer.concat(chunks).toString('utf8');
+        const type = String(req.headers['content-type'] ?? '');
+        let body: unknown = undefined;
+        if (text) body = type.includes('x-ndjson') ? text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown) : (JSON.parse(text) as unknown);
+        const params = { method: req.method ?? 'GET', path: url.pathname, querystring: Object.fromEntries(url.searchParams), body };
+        const resolver = (this.mock as unknown as { get(p: unknown): ((p: unknown) => unknown) | null }).get(params);
+        let status = 200;
+        let payload: unknown = resolver ? resolver(params) : { error: 'no route', params };
+        if (!resolver) status = 404;
+        if (payload instanceof ResponseError) {
+          status = payload.statusCode ?? 500;
+          payload = payload.body;
+        }
+        const out = req.method === 'HEAD' ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
+        res.writeHead(status, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch', 'content-length': Buffer.byteLength(out) });
+        res.end(out);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
   }
 
   client(): Client {
