@@ -663,7 +663,8 @@ export const DUO_AUTH_COLUMNS: Record<string, string> = {
 
 /** Azure Monitor diagnostic-setting export envelope: `{time, resourceId, operationName, category, properties}`. */
 const AZURE_ENVELOPE = `(${has('properties')} AND ${has('category')} AND (${has('time')} OR ${has('operationName')}))`;
-const AZURE_BODY = `CASE WHEN ${AZURE_ENVELOPE} AND json_type(j, '$.properties') = 'OBJECT' THEN j->'properties' ELSE j END`;
+// VARCHAR on both branches: a JSON-typed CASE would cast (and so re-parse) every Graph record's text.
+const AZURE_BODY = `CASE WHEN ${AZURE_ENVELOPE} AND json_type(j, '$.properties') = 'OBJECT' THEN (j->'properties')::VARCHAR ELSE j::VARCHAR END`;
 const envelopeOf = (...categories: string[]) => `(${AZURE_ENVELOPE} AND ${str('$.category')} IN (${categories.map((c) => `'${c}'`).join(', ')}))`;
 
 /** A stable id for records that carry none of their own (the Azure diagnostic activity export). */

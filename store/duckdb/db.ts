@@ -25,6 +25,11 @@ export class DuckDb {
       autoload_known_extensions: 'false',
     };
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    // DuckDB checkpoints when the WAL passes 16 MiB by default, and a checkpoint rewrites a table's
+    // partly filled last row group whole: an ingest committing 20k-record batches then compresses
+    // and writes each 122,880-row group about six times. A larger threshold lets several batches
+    // fill a row group before it is written (measured: 1.4x less CPU for a 150k-event import).
+    else config.checkpoint_threshold = '256MB';
     if (opts.threads) config.threads = String(opts.threads);
     if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
     let instance: DuckDBInstance;
