@@ -1,7 +1,8 @@
 import type { ElasticStore } from '../../store/elastic/store.js';
 import { compileCorrelationEsql, compileElasticsearch, compileMemory, corrEventOf, correlateMemory, EsUnsupported, type CorrelationAlert, type CorrEvent, type RulePack } from '../sigma/index.js';
 import type { SigmaCorrelation } from '../sigma/types.js';
-import { esql, lit, rowsOf } from './esql.js';
+import { ESQL_MAX_ROWS, esql, lit, rowsOf } from './esql.js';
+import { rawDataStream } from '../../store/elastic/templates.js';
 import { rawHits } from './run-sigma.js';
 
 type Packed = RulePack['correlations'][number];
@@ -10,10 +11,17 @@ type Packed = RulePack['correlations'][number];
  * The compiled ES|QL of a correlation, limited to the run window on `@timestamp` (the raw
  * documents' event time, which is what the DuckDB target windows on).
  */
-export function correlationQuery(packed: Packed, opts: { since: Date; until: Date }): string {
+export function correlationQuery(packed: Packed, ns: string, opts: { since: Date; until: Date }): string {
   const lines = compileCorrelationEsql(packed.correlation, packed.refs).split('\n');
   const at = lines.findIndex((l) => l.startsWith('FROM '));
+  // the compiler names the generic per-stream index; the store writes one data stream per stream and namespace
+  const streams = [...new Set([...packed.refs.values()].map((p) => rawDataStream(p.stream.name, ns)))];
+  lines[at] = `FROM ${streams.join(', ')}`;
   lines.splice(at + 1, 0, `| WHERE @timestamp >= TO_DATETIME(${lit(opts.since.toISOString())}) AND @timestamp < TO_DATETIME(${lit(opts.until.toISOString())})`);
+  const groups = packed.correlation.groupBy.map((_g, i) => `g${i}`);
+  // only the candidate groups are needed, each once; without LIMIT ES|QL would return 1000 rows at most
+  if (groups.length) lines.push(`| STATS BY ${groups.join(', ')}`, `| LIMIT ${ESQL_MAX_ROWS}`);
+  else lines.push('| STATS n = COUNT(*)', '| WHERE n > 0', `| LIMIT ${ESQL_MAX_ROWS}`);
   return lines.join('\n');
 }
 
@@ -22,7 +30,9 @@ export function correlationQuery(packed: Packed, opts: { since: Date; until: Dat
  * inside one bucket, so a bucket's count, distinct count or distinct-rule count is at least the
  * window's. With only `gt`/`gte` conditions on those metrics, the groups ES|QL returns are
  * therefore a superset of the groups that can fire; any other condition (lt, eq, sums, averages)
- * is not monotone in the bucket, and the exact step reads every group.
+ * is not monotone in the bucket, and the exact step reads every group. Distinct counts rely on
+ * COUNT_DISTINCT being exact below its precision threshold (3000 by default; Elasticsearch counts
+ * exactly there, short of a 32-bit hash collision between two values of one group).
  */
 export function narrowingIsSound(corr: SigmaCorrelation): boolean {
   return ['event_count', 'value_count', 'temporal'].includes(corr.correlationType) && corr.conditions.every((c) => c.op === 'gt' || c.op === 'gte');
@@ -48,15 +58,16 @@ export async function runCorrelationsOnElastic(
     let candidates: Set<string> | null = null;
     let compiled: string | null = null;
     try {
-      compiled = correlationQuery(packed, opts);
+      compiled = correlationQuery(packed, store.ns, opts);
     } catch (err) {
       if (!(err instanceof EsUnsupported)) throw err;
     }
     if (compiled && narrowingIsSound(corr)) {
       opts.onQuery?.(compiled);
       const rows = rowsOf(await esql(store.client, compiled));
-      candidates = new Set(rows.map((r) => JSON.stringify(corr.groupBy.map((_g, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]).toLowerCase())))));
-      if (candidates.size === 0) continue;
+      // a truncated answer is no superset: read every group then
+      if (rows.length < ESQL_MAX_ROWS) candidates = new Set(rows.map((r) => JSON.stringify(corr.groupBy.map((_g, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]).toLowerCase())))));
+      if (candidates?.size === 0) continue;
     }
     const events: CorrEvent[] = [];
     for (const ref of corr.rules) {

@@ -339,8 +339,24 @@ export class FakeElasticsearch {
   /** The mapped type of a field as ES|QL sees it ('lkw' = keyword with a normalizer). */
   private fieldType(index: string, field: string): string | undefined {
     if (field === '@timestamp') return 'date';
-    let m: Mapping | undefined = this.indices.get(index)?.mapping;
+    const idx = this.indices.get(index);
+    let m: Mapping | undefined = idx?.mapping;
     for (const part of field.split('.')) m = (m?.properties as Record<string, Mapping> | undefined)?.[part];
+    if ((!m || typeof m.type !== 'string') && idx && idx.mapping.dynamic !== 'strict' && idx.mapping.dynamic !== false) {
+      // a dynamically mapped field: typed by the first value indexed, strings by the dynamic template
+      for (const d of idx.docs.values()) {
+        const v = values(get(d.source, field))[0];
+        if (v === undefined || (typeof v === 'object' && v !== null)) continue;
+        if (typeof v === 'string') {
+          const templates = (idx.mapping.dynamic_templates ?? []) as Record<string, { match_mapping_type?: string; mapping?: Mapping }>[];
+          const str = templates.map((t) => Object.values(t)[0]).find((t) => t?.match_mapping_type === 'string');
+          return str?.mapping?.type === 'keyword' ? (typeof str.mapping.normalizer === 'string' ? 'lkw' : 'keyword') : 'text';
+        }
+        if (typeof v === 'boolean') return 'boolean';
+        return Number.isInteger(v) ? 'long' : 'double';
+      }
+      return undefined;
+    }
     if (!m || typeof m.type !== 'string') return undefined;
     if (m.type === 'keyword') return typeof m.normalizer === 'string' ? 'lkw' : 'keyword';
     return m.type as string;

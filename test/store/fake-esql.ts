@@ -3,11 +3,13 @@
  * subset of the language idtrail sends, with the semantics the ES|QL reference documents, and
  * rejects everything else loudly rather than guessing:
  * - source commands: `FROM index[, index] [METADATA _id, _index]`;
- * - processing commands: WHERE, EVAL, STATS … BY (COUNT, SUM, MIN, MAX; several STATS in a row),
- *   KEEP, SORT (ASC/DESC, nulls last on ASC), LIMIT;
+ * - processing commands: WHERE, EVAL, STATS … BY (COUNT, COUNT_DISTINCT, SUM, MIN, MAX; several STATS in a row),
+ *   MV_EXPAND, KEEP, SORT (ASC/DESC, nulls last on ASC), LIMIT;
  * - expressions: AND/OR/NOT with three-valued logic (a NULL condition drops the row), ==, !=, <,
- *   <=, >, >=, IN (…), IS [NOT] NULL, CASE, COALESCE, TO_LOWER, TO_DATETIME; string, number,
- *   boolean and NULL literals; dotted, `@timestamp` and backquoted field names.
+ *   <=, >, >=, +, - (dates and time spans), IN (…), IS [NOT] NULL, LIKE; CASE, COALESCE, TO_LOWER,
+ *   TO_DATETIME, DATE_TRUNC (fixed spans, from the epoch), MV_FIRST, MV_APPEND; string, number,
+ *   time-span, boolean and NULL literals; dotted, `@timestamp` and backquoted field names. A
+ *   multi-valued field where one value is needed is NULL, as ES|QL makes it.
  * Field values are what ES|QL reads from doc values: keyword fields with a normalizer come back
  * normalized (lower-cased), dates as ISO-8601 text.
  * It is a contract fixture, not Elasticsearch: the queries it accepts are also checked as golden
@@ -78,7 +80,7 @@ function tokenize(src: string): Tok[] {
       i += id[0].length;
       continue;
     }
-    const op = /^(==|!=|<=|>=|<|>|\(|\)|,|=|\||\*)/.exec(src.slice(i));
+    const op = /^(==|!=|<=|>=|<|>|\(|\)|,|=|\||\*|\+|-)/.exec(src.slice(i));
     if (op) {
       out.push({ k: 'op', v: op[0] });
       i += op[0].length;
@@ -96,7 +98,32 @@ type Expr =
   | { t: 'bin'; op: string; a: Expr; b: Expr }
   | { t: 'not'; a: Expr }
   | { t: 'in'; a: Expr; list: Expr[] }
-  | { t: 'isnull'; a: Expr; not: boolean };
+  | { t: 'isnull'; a: Expr; not: boolean }
+  | { t: 'like'; a: Expr; pattern: string };
+
+/** Time-span literals (`1 hour`, `7200000 milliseconds`) in milliseconds. */
+const DURATIONS: Record<string, number> = {
+  millisecond: 1, milliseconds: 1, ms: 1, second: 1000, seconds: 1000, minute: 60_000, minutes: 60_000,
+  hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000,
+};
+
+type Duration = { duration: number };
+const isDuration = (v: unknown): v is Duration => !!v && typeof v === 'object' && !Array.isArray(v) && 'duration' in (v as object);
+/** A multi-valued value where a single value is required evaluates to NULL (ES|QL warns and nulls it). */
+const sv = (v: unknown): unknown => (Array.isArray(v) ? null : v);
+
+/** An ES|QL LIKE pattern: `*` any characters, `?` one, backslash escapes; the whole value must match. */
+function likeRe(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) out += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else out += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 's');
+}
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE', 'BY', 'ASC', 'DESC', 'METADATA', 'LIKE', 'RLIKE']);
 
@@ -161,11 +188,17 @@ class Parser {
     return this.cmp();
   }
   cmp(): Expr {
-    const a = this.primary();
+    const a = this.add();
     const t = this.peek();
     if (t?.k === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(t.v)) {
       this.take();
-      return { t: 'bin', op: t.v, a, b: this.primary() };
+      return { t: 'bin', op: t.v, a, b: this.add() };
+    }
+    if (this.atKw('LIKE')) {
+      this.take();
+      const pat = this.take();
+      if (pat.k !== 'str') throw new EsqlError('LIKE takes a string pattern');
+      return { t: 'like', a, pattern: pat.v };
     }
     if (this.atKw('IN')) {
       this.take();
@@ -186,13 +219,29 @@ class Parser {
       this.take();
       return { t: 'isnull', a, not };
     }
-    if (this.atKw('LIKE') || this.atKw('RLIKE')) throw new EsqlError(`fake ES|QL: ${this.peek()!.v} is not implemented`);
+    if (this.atKw('RLIKE')) throw new EsqlError('fake ES|QL: RLIKE is not implemented');
+    return a;
+  }
+  add(): Expr {
+    let a = this.primary();
+    while (this.atOp('+') || this.atOp('-')) {
+      const op = this.take().v;
+      a = { t: 'bin', op, a, b: this.primary() };
+    }
     return a;
   }
   primary(): Expr {
     const t = this.take();
     if (t.k === 'str') return { t: 'lit', v: t.v };
-    if (t.k === 'num') return { t: 'lit', v: Number(t.v) };
+    if (t.k === 'num') {
+      const unit = this.peek();
+      const ms = unit?.k === 'id' ? DURATIONS[unit.v.toLowerCase()] : undefined;
+      if (ms !== undefined) {
+        this.take();
+        return { t: 'lit', v: { duration: Number(t.v) * ms } };
+      }
+      return { t: 'lit', v: Number(t.v) };
+    }
     if (t.k === 'op' && t.v === '(') {
       const e = this.expr();
       this.expectOp(')');
@@ -237,7 +286,7 @@ function cmpValues(x: unknown, y: unknown): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const AGGS = new Set(['COUNT', 'SUM', 'MIN', 'MAX']);
+const AGGS = new Set(['COUNT', 'COUNT_DISTINCT', 'SUM', 'MIN', 'MAX']);
 
 function evaluate(e: Expr, row: Row): unknown {
   switch (e.t) {
@@ -248,15 +297,19 @@ function evaluate(e: Expr, row: Row): unknown {
       return row.get(e.name);
     }
     case 'not': {
-      const v = evaluate(e.a, row);
+      const v = sv(evaluate(e.a, row));
       return v === null ? null : !v;
+    }
+    case 'like': {
+      const v = sv(evaluate(e.a, row));
+      return v === null ? null : likeRe(e.pattern).test(String(v));
     }
     case 'isnull': {
       const v = evaluate(e.a, row);
       return e.not ? v !== null : v === null;
     }
     case 'in': {
-      const v = evaluate(e.a, row);
+      const v = sv(evaluate(e.a, row));
       if (v === null) return null;
       let sawNull = false;
       for (const x of e.list) {
@@ -279,17 +332,40 @@ function evaluate(e: Expr, row: Row): unknown {
         if (a === true || b === true) return true;
         return a === null || b === null ? null : false;
       }
-      const a = evaluate(e.a, row);
-      const b = evaluate(e.b, row);
+      const a = sv(evaluate(e.a, row));
+      const b = sv(evaluate(e.b, row));
       if (a === null || b === null) return null;
+      if (e.op === '+' || e.op === '-') {
+        const x = isDuration(a) ? a.duration : Number(a);
+        const y = isDuration(b) ? b.duration : Number(b);
+        return e.op === '+' ? x + y : x - y;
+      }
       const c = cmpValues(a, b);
       return { '==': c === 0, '!=': c !== 0, '<': c < 0, '<=': c <= 0, '>': c > 0, '>=': c >= 0 }[e.op];
     }
     case 'call': {
       const args = e.args === '*' ? [] : e.args;
       switch (e.fn) {
-        case 'TO_LOWER': {
+        case 'MV_FIRST': {
           const v = evaluate(args[0]!, row);
+          return Array.isArray(v) ? (v[0] ?? null) : v;
+        }
+        case 'MV_APPEND': {
+          const vs = args.flatMap((a) => {
+            const v = evaluate(a, row);
+            return v === null ? [] : Array.isArray(v) ? v : [v];
+          });
+          return vs.length === 0 ? null : vs.length === 1 ? vs[0] : vs;
+        }
+        case 'DATE_TRUNC': {
+          const d = evaluate(args[0]!, row);
+          const t = sv(evaluate(args[1]!, row));
+          if (!isDuration(d)) throw new EsqlError('DATE_TRUNC takes a time span first');
+          // fixed intervals round down from the epoch
+          return t === null ? null : Math.floor(Number(t) / d.duration) * d.duration;
+        }
+        case 'TO_LOWER': {
+          const v = sv(evaluate(args[0]!, row));
           return v === null ? null : String(v).toLowerCase();
         }
         case 'COALESCE':
@@ -304,7 +380,7 @@ function evaluate(e: Expr, row: Row): unknown {
           return k < args.length ? evaluate(args[k]!, row) : null;
         }
         case 'TO_DATETIME': {
-          const v = evaluate(args[0]!, row);
+          const v = sv(evaluate(args[0]!, row));
           if (v === null) return null;
           if (typeof v === 'number') return v;
           const ms = Date.parse(String(v));
@@ -405,8 +481,7 @@ export function runEsql(query: string, src: EsqlSource): { columns: { name: stri
               } else if (type === 'lkw') v = Array.isArray(v) ? v.map((x) => String(x).toLowerCase()) : String(v).toLowerCase();
               else if (type === 'keyword' || type === 'ip') v = Array.isArray(v) ? v.map(String) : String(v);
               types.set(name, type === 'lkw' ? 'keyword' : type);
-              // a multi-valued field in a single-value position evaluates to NULL (with a warning)
-              return Array.isArray(v) ? null : v;
+              return v;
             };
             rows.push(new Proxy(row, {
               get(target, prop) {
@@ -467,6 +542,8 @@ export function runEsql(query: string, src: EsqlSource): { columns: { name: stri
           for (const [name, fn, arg] of aggs) {
             const vals = arg === '*' ? list.map(() => 1) : list.map((r) => evaluate(arg, r)).filter((v) => v !== null);
             if (fn === 'COUNT') row.set(name, vals.length);
+            // exact here; Elasticsearch's is HyperLogLog++, exact in practice below its precision threshold
+            else if (fn === 'COUNT_DISTINCT') row.set(name, new Set(vals.map((v) => JSON.stringify(v))).size);
             else if (fn === 'SUM') row.set(name, vals.length ? vals.reduce((s: number, v) => s + Number(v), 0) : null);
             else row.set(name, vals.length ? vals.reduce((m, v) => ((fn === 'MIN' ? cmpValues(v, m) < 0 : cmpValues(v, m) > 0) ? v : m)) : null);
             if (arg !== '*' && arg.t === 'field' && dateFields.has(arg.name) && (fn === 'MIN' || fn === 'MAX')) dateFields.add(name);
@@ -478,6 +555,24 @@ export function runEsql(query: string, src: EsqlSource): { columns: { name: stri
         rows = next;
         columns = [...aggs.map(([n]) => n), ...by];
         dateFields = new Set([...dateFields].filter((f) => columns.includes(f)));
+        break;
+      }
+      case 'MV_EXPAND': {
+        const col = p.name();
+        const next: Row[] = [];
+        for (const r of rows) {
+          const v = r.get(col);
+          if (!Array.isArray(v)) {
+            next.push(r);
+            continue;
+          }
+          for (const x of v) {
+            const copy: Row = new Map([...columns.map((c) => [c, r.get(c)] as [string, unknown]), [col, x]]);
+            // keep the row's other (lazily read) fields reachable
+            next.push(new Proxy(copy, { get: (t, prop) => (prop === 'has' ? (k: string) => t.has(k) || r.has(k) : prop === 'get' ? (k: string) => (t.has(k) ? t.get(k) : r.get(k)) : (Reflect.get(t, prop, t) as (...a: unknown[]) => unknown).bind?.(t) ?? Reflect.get(t, prop, t)) }));
+          }
+        }
+        rows = next;
         break;
       }
       case 'KEEP': {
