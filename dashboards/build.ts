@@ -28,40 +28,23 @@ function held<T>(p: Promise<T>): Promise<T> {
  * (`alerts.html`), self-contained, plus every chart as SVG and PNG under `charts/`.
  *
  * The KPI trends are SQL on DuckDB's threads; the charts are drawn on the event loop while those
- * queries run (each KPI's chart as soon as its trend is known), and rasterised one at a time on the
- * thread pool (one at a time, so DuckDB's calls on the same pool never wait behind a queue of PNGs).
+ * queries run (each KPI's chart as soon as its trend is known). The PNGs are rasterised on the
+ * thread pool once the queries are done: DuckDB's calls wait on the same pool, and rasterising
+ * alongside them slowed the whole build down.
  */
 export async function buildDashboards(db: DuckDb, opts: { outDir: string; week?: string; png?: boolean; compute?: ComputeOptions; generatedAt?: string }): Promise<DashboardBuild> {
   const generatedAt = opts.generatedAt ?? new Date().toISOString();
   const chartsDir = path.join(opts.outDir, 'charts');
   await mkdir(chartsDir, { recursive: true });
-  let pngQueue: Promise<unknown> = Promise.resolve();
-  const pngs = new Map<string, Promise<Buffer>>();
-  const rasterise = (name: string, svg: Promise<string>) => {
-    if (opts.png === false) return;
-    const png = held(Promise.all([svg, pngQueue]).then(([s]) => svgToPngAsync(s, 900)));
-    pngQueue = png.catch(() => {});
-    pngs.set(name, png);
-  };
-
   const alertData = await alertOverviewData(db, { generatedAt });
-  const alertsBuilt = held(
-    nextTurn()
-      .then(() => buildAlertOverview(alertData))
-      .then((built) => {
-        for (const chart of built.charts) rasterise(chart.name, Promise.resolve(chart.svg));
-        return built;
-      }),
-  );
+  const alertsBuilt = held(nextTurn().then(() => buildAlertOverview(alertData)));
   const svgs = new Map<string, Promise<string>>();
   const { period, tiles } = await kpiTiles(db, {
     week: opts.week,
     compute: opts.compute,
     onTile: (tile) => {
       if (!hasTrend(tile)) return;
-      const svg = held(nextTurn().then(() => kpiTrendSvg(tile)));
-      svgs.set(tile.id, svg);
-      rasterise(`kpi-${tile.id}`, svg);
+      svgs.set(tile.id, held(nextTurn().then(() => kpiTrendSvg(tile))));
     },
   });
   const kpi = await buildKpiDashboard(tiles, { period: period.label, generatedAt, svgs });
@@ -78,8 +61,7 @@ export async function buildDashboards(db: DuckDb, opts: { outDir: string; week?:
   const charts: RenderedChart[] = [...kpi.charts, ...alerts.charts];
   for (const chart of charts) {
     write(path.join(chartsDir, `${chart.name}.svg`), chart.svg);
-    const png = pngs.get(chart.name);
-    if (png) write(path.join(chartsDir, `${chart.name}.png`), png);
+    if (opts.png !== false) write(path.join(chartsDir, `${chart.name}.png`), held(svgToPngAsync(chart.svg, 900)));
   }
   await Promise.all(writes);
   return { outDir: opts.outDir, period: period.label, files };

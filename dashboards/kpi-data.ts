@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DuckDb } from '../store/duckdb/db.js';
 import { computeTrend, defaultPeriod, writeKpiResults, type ComputeOptions } from '../metrics/compute.js';
 import { KPI_DEFINITIONS } from '../metrics/registry.js';
@@ -37,12 +38,23 @@ function tileOf(trend: KpiResult[]): KpiTile {
 }
 
 /**
+ * The same database seen through another connection: every query of the returned wrapper runs on
+ * `conn` (the wrapper's methods default to its `conn`), so two KPI runs can proceed at once.
+ */
+function onConnection(db: DuckDb, conn: DuckDBConnection): DuckDb {
+  return Object.create(db, { conn: { value: conn } }) as DuckDb;
+}
+
+/** KPI runs at once: DuckDB spreads one query over the cores, but the small KPI queries leave them idle half the time. */
+const PARALLEL_RUNS = 2;
+
+/**
  * The KPI dashboard's tiles for a week: every KPI's value for that week with its last `weeks`
  * weekly values as the trend. All periods are computed here and, unless `compute.write` is false,
  * written to `kpi_results` in one statement. Each KPI's trend is one run of the metrics, so a
- * window measured as one week's value and as the next week's "previous" is queried once.
- * `onTile` sees each tile as soon as its KPI is done (the caller can draw it while the next KPI's
- * queries run).
+ * window measured as one week's value and as the next week's "previous" is queried once; two KPIs
+ * are computed at a time, each on its own connection. `onTile` sees each tile as soon as its KPI
+ * is done (the caller can draw it while other KPIs' queries run).
  */
 export async function kpiTiles(
   db: DuckDb,
@@ -52,15 +64,30 @@ export async function kpiTiles(
   const n = opts.weeks ?? 12;
   const ids = opts.compute?.ids?.length ? opts.compute.ids : KPI_DEFINITIONS.map((d) => d.id);
   const computeOpts: ComputeOptions = { ...opts.compute, write: false };
-  const results: KpiResult[] = [];
-  const tiles: KpiTile[] = [];
-  for (const id of ids) {
-    const trend = await computeTrend(db, id, end, n, computeOpts);
-    results.push(...trend);
-    const tile = tileOf(trend);
-    tiles.push(tile);
-    opts.onTile?.(tile);
+  const trends: KpiResult[][] = new Array(ids.length);
+  const extra: DuckDBConnection[] = [];
+  try {
+    const dbs = [db];
+    for (let i = 1; i < Math.min(PARALLEL_RUNS, ids.length); i++) {
+      const conn = await db.connect();
+      extra.push(conn);
+      dbs.push(onConnection(db, conn));
+    }
+    let next = 0;
+    // Every run finishes (or fails) before its connection is closed.
+    const runs = await Promise.allSettled(
+      dbs.map(async (on) => {
+        while (next < ids.length) {
+          const i = next++;
+          trends[i] = await computeTrend(on, ids[i], end, n, computeOpts);
+          opts.onTile?.(tileOf(trends[i]));
+        }
+      }),
+    );
+    for (const r of runs) if (r.status === 'rejected') throw r.reason;
+  } finally {
+    for (const conn of extra) conn.closeSync();
   }
-  if (opts.compute?.write !== false) await writeKpiResults(db, results);
-  return { period: end, tiles };
+  if (opts.compute?.write !== false) await writeKpiResults(db, trends.flat());
+  return { period: end, tiles: trends.map(tileOf) };
 }
