@@ -337,18 +337,105 @@ function and(items: string[]): string {
   return items.length === 1 ? items[0]! : `(${items.join(' AND ')})`;
 }
 
+/** Keys whose JSON text can only differ from their plain spelling by `\\u` escapes. */
+const PLAIN_KEY = /^[A-Za-z0-9_@$#:. -]+$/;
+
+const RECORD_TEXT = 'CAST(_json AS VARCHAR)';
+
+/**
+ * The JSON text an access parses and the keys it looks up there: the record (a path the typed
+ * columns do not cover, or an envelope path) or a typed JSON column (the rest of the path below it).
+ * Null when the access parses no JSON or its keys could be spelled otherwise.
+ */
+function jsonLookup(stream: RawStream, a: Access, readsRecord: boolean): { text: string; keys: string[]; exact: boolean } | null {
+  if (a.kind === 'const') return null;
+  const exact = a.kind === 'path' && a.exact === true;
+  let found: { text: string; keys: string[] } | null = null;
+  if (a.kind === 'keyed') {
+    if (readsRecord) found = { text: RECORD_TEXT, keys: [...a.list, a.keyField] };
+  } else if (readsRecord) {
+    found = { text: RECORD_TEXT, keys: a.path };
+  } else if (a.scope === 'body') {
+    // the first typed JSON value on the path: the rest of the path is looked up in its text
+    const cols = Object.entries(stream.columns).map(([name, t]) => ({ name, type: t }));
+    const first = exact ? cols.find((c) => c.name === a.path[0]) : findKey(cols, a.path[0]!);
+    let c: Typed | null = first ? { expr: qid(first.name), type: duckType(first.type), list: false } : null;
+    for (let i = 1; c && i < a.path.length; i++) {
+      const e = texpand(c);
+      if (e.type.kind === 'json') {
+        found = e.list ? null : { text: `CAST(${e.expr} AS VARCHAR)`, keys: a.path.slice(i) };
+        break;
+      }
+      const step = tget(c, a.path[i]!, exact);
+      c = step.k === 'typed' ? step.c : null;
+    }
+  }
+  if (!found || found.keys.length === 0 || !found.keys.every((k) => PLAIN_KEY.test(k))) return null;
+  return { ...found, exact };
+}
+
+const READS_RECORD = /\b_json\b|\b_b\b/;
+
 /**
  * Shared access expressions of a rule pack: each distinct field access is computed once per row in
- * an inner projection (`_a0`, `_a1`, …) and every rule of the pack reads the column.
+ * an inner projection (`_a0`, `_a1`, …) and every rule of the pack reads the column. An access that
+ * parses the record JSON (a path the typed columns do not cover) runs only on rows whose text can
+ * hold its keys (see `guard`); elsewhere it has no values, as it would after the parse.
  */
 export class AccessCache {
   readonly columns: Array<{ alias: string; expr: string }> = [];
   private readonly byKey = new Map<string, Vals>();
   /** set when the projection below the access columns provides the body JSON as `_b` */
   usesBody = false;
+  /** guards of the accesses that read `_b`; null in the list = one access reads it unguarded */
+  readonly bodyGuards: Array<string | null> = [];
+  /**
+   * Keys looked up ignoring case, per JSON text: one RE2 pass per row lists the ones the text holds
+   * (`alias`, computed below the body and access columns), instead of one pass per key.
+   */
+  readonly caseless = new Map<string, { alias: string; keys: Set<string> }>();
+
+  /** The `_ck` columns: every case-insensitive key occurrence in a text, lower-cased. */
+  caselessColumns(): Array<{ alias: string; expr: string }> {
+    return [...this.caseless.entries()].map(([text, { alias, keys }]) => {
+      const alt = [...keys].map((k) => k.replace(/[.$]/g, (m) => `\\${m}`)).join('|');
+      return { alias, expr: `list_transform(regexp_extract_all(${text}, ${lit(`"((?i:${alt}))"`)}, 1), lambda s: lower(s))` };
+    });
+  }
+
+  /**
+   * A necessary condition for an access that parses JSON to find anything: every key on its path
+   * appears in the JSON text as a quoted string (in any case when the lookup ignores case), or the
+   * text holds a `\u` escape (a key may be written with escapes). Scanning text is far cheaper than
+   * parsing it, and most records lack most envelope and fallback keys.
+   */
+  private guard(stream: RawStream, a: Access, readsRecord: boolean): string | null {
+    const l = jsonLookup(stream, a, readsRecord);
+    if (!l) return null;
+    let ck: string | null = null;
+    if (!l.exact) {
+      let entry = this.caseless.get(l.text);
+      if (!entry) {
+        entry = { alias: `_ck${this.caseless.size}`, keys: new Set() };
+        this.caseless.set(l.text, entry);
+      }
+      for (const k of l.keys) entry.keys.add(k.toLowerCase());
+      ck = entry.alias;
+    }
+    const tests = [...new Set(l.keys)].map((k) => (ck ? `list_contains(${ck}, ${lit(k.toLowerCase())})` : `contains(${l.text}, ${lit(`"${k}"`)})`));
+    return `(${tests.join(' AND ')} OR contains(${l.text}, '\\u')${ck ? ` OR ${nonAscii(l.text)}` : ''})`;
+  }
+
   get(stream: RawStream, a: Access): Vals {
+    return this.column(stream, a, null);
+  }
+  /** The access's values on rows where `where` holds; none elsewhere. */
+  getWhere(stream: RawStream, a: Access, where: string): Vals {
+    return this.column(stream, a, where);
+  }
+  private column(stream: RawStream, a: Access, where: string | null): Vals {
     if (a.kind === 'const') return accessVals(stream, a);
-    const key = JSON.stringify(a);
+    const key = JSON.stringify(a) + (where ? `|where ${where}` : '');
     let v = this.byKey.get(key);
     if (!v) {
       bodyColumn = stream.body ? '_b' : null;
@@ -358,9 +445,19 @@ export class AccessCache {
       } finally {
         bodyColumn = null;
       }
-      if (stream.body && raw.expr.includes('_b')) this.usesBody = true;
+      let expr = raw.expr;
+      const readsRecord = READS_RECORD.test(raw.expr);
+      if (readsRecord || raw.expr.includes('json_')) {
+        const keys = this.guard(stream, a, readsRecord);
+        const guard = where ? (keys ? `${where} AND ${keys}` : where) : keys;
+        if (guard) expr = `(CASE WHEN ${guard} THEN ${raw.expr} ELSE ${raw.kind === 'list' ? '[]::VARCHAR[]' : 'NULL::VARCHAR'} END)`;
+        if (stream.body && /\b_b\b/.test(raw.expr)) {
+          this.usesBody = true;
+          this.bodyGuards.push(guard);
+        }
+      }
       const alias = `_a${this.columns.length}`;
-      this.columns.push({ alias, expr: raw.expr });
+      this.columns.push({ alias, expr });
       v = { kind: raw.kind, expr: alias };
       this.byKey.set(key, v);
     }
@@ -368,10 +465,137 @@ export class AccessCache {
   }
 }
 
+/**
+ * A body path whose typed value is an object or an array of objects (e.g. Graph `status`,
+ * `networkLocationDetails`). Where the typed value shows an object (an array whose every element
+ * is one: see isObject), the record holds an object there.
+ * Such a value reads as the object's JSON text, which starts with `{` and ends with `}` (an empty
+ * array reads '[]'), so most tests are decided from the typed column alone and the record JSON is
+ * parsed only where the typed column is NULL.
+ */
+interface ObjectForm {
+  present: string;
+  /** the typed value is an array: '[]' when empty */
+  emptyList: string | null;
+}
+
+function objectForm(stream: RawStream, a: Access): ObjectForm | null {
+  if (a.kind !== 'path' || a.scope !== 'body' || a.valueMap) return null;
+  const step = typedWalk(stream, a.path, a.exact);
+  if (step.k !== 'typed' || step.c.list) return null;
+  const { expr, type } = step.c;
+  if (type.kind === 'struct') {
+    const obj = isObject(type, expr);
+    return obj ? { present: obj, emptyList: null } : null;
+  }
+  if (type.kind === 'list' && type.of.kind === 'struct') {
+    const obj = isObject(type.of, 'e');
+    return obj ? { present: `(${expr} IS NOT NULL AND len(list_filter(${expr}, lambda e: NOT coalesce(${obj}, false))) = 0)`, emptyList: `(len(${expr}) = 0)` } : null;
+  }
+  return null;
+}
+
+/**
+ * json_transform turns any non-object into a struct of NULL fields (lists stay strict: NULL unless
+ * an array), so a struct value is known to come from an object only when one of its non-struct fields
+ * holds something. An object with none of the typed keys reads as unknown (the JSON decides).
+ */
+function isObject(type: Extract<DuckType, { kind: 'struct' }>, expr: string): string | null {
+  const fields = type.fields.filter((f) => f.type.kind !== 'struct');
+  if (!fields.length) return null;
+  return `(${expr} IS NOT NULL AND (${fields.map((f) => `struct_extract(${expr}, ${lit(f.name)}) IS NOT NULL`).join(' OR ')}))`;
+}
+
+/** Whether test `t` can hold for the JSON text of an object; null when only the text can tell. */
+function objectTextVerdict(t: RTest): boolean | null {
+  switch (t.kind) {
+    case 'string': {
+      const ps = withOp(t.value, t.op).parts;
+      const first = ps[0];
+      const last = ps[ps.length - 1];
+      if (typeof first === 'string' && first.length > 0 && !first.startsWith('{')) return false;
+      if (typeof last === 'string' && last.length > 0 && !last.endsWith('}')) return false;
+      return ps.length === 0 ? false : null;
+    }
+    case 'number':
+    case 'compare':
+    case 'bool':
+    case 'cidr':
+    case 'timepart':
+      // not a number, boolean, address or timestamp
+      return false;
+    case 'null':
+    case 'exists':
+      return true;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Characters a JSON serializer writes as themselves inside a string, and that structure or number
+ * formatting cannot produce (no quotes, separators or brackets; not only digits, signs, points and
+ * exponents): a literal made of them and matched in the object's text matches the record text too.
+ */
+const VERBATIM = /^[A-Za-z0-9 _.;!?@#$%&*()+=<>|~^'`-]+$/;
+const NUMBER_CHARS = /^[0-9.eE+-]*$/;
+
+/** Case-insensitive matching may fold non-ASCII letters in ways RE2 does not: such texts always pass. */
+const nonAscii = (text: string): string => `strlen(${text}) <> length(${text})`;
+
+/**
+ * For a string test on an object's JSON text: a necessary condition over the record text (the
+ * object's text is a re-serialization of part of it), from the test's longest literal part; null when
+ * the test has no such part.
+ */
+function literalGuard(t: RTest): string | null {
+  if (t.kind !== 'string') return null;
+  const parts = withOp(t.value, t.op).parts.filter((p): p is string => typeof p === 'string' && VERBATIM.test(p) && !NUMBER_CHARS.test(p));
+  if (!parts.length) return null;
+  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a));
+  const found = t.cased
+    ? `contains(${RECORD_TEXT}, ${lit(longest)})`
+    : `(regexp_matches(${RECORD_TEXT}, ${lit(`(?i)${longest.replace(/[\\^$.|?*+()[\]{}]/g, (m) => `\\${m}`)}`)}) OR ${nonAscii(RECORD_TEXT)})`;
+  return `(${found} OR contains(${RECORD_TEXT}, '\\u'))`;
+}
+
 function fieldSql(node: Extract<RCond, { kind: 'field' }>, stream: RawStream, cache?: AccessCache): string {
   const get = (a: Access) => (cache ? cache.get(stream, a) : accessVals(stream, a));
-  const vals = node.access.map(get);
   const t = node.test;
+  if (cache && t.kind !== 'fieldref') {
+    // per access: the test over its values (`any`) and whether it has a value (`some`)
+    const parts = node.access.map((a) => {
+      const form = objectForm(stream, a);
+      const verdict = form ? objectTextVerdict(t) : null;
+      const literal = form && verdict === null ? literalGuard(t) : null;
+      if (!form || (verdict === null && literal === null)) {
+        const v = get(a);
+        return { some: nonEmpty(v), any: t.kind === 'null' || t.kind === 'exists' ? 'false' : anyOf(v, (x) => testSql(t, x)) };
+      }
+      const absent = `NOT coalesce(${form.present}, false)`;
+      if (verdict === null) {
+        // the object's text is needed, but only where the record text holds the test's literal
+        const v = cache.getWhere(stream, a, `(${absent} OR ${literal})`);
+        return { some: nonEmpty(v), any: anyOf(v, (x) => testSql(t, x)) };
+      }
+      const rest = cache.getWhere(stream, a, absent);
+      const emptyHit = form.emptyList && t.kind !== 'null' && t.kind !== 'exists' ? `coalesce(${testSql(t, "'[]'")}, false)` : 'false';
+      const objHit = form.emptyList ? `(CASE WHEN ${form.emptyList} THEN ${emptyHit} ELSE ${verdict} END)` : String(verdict);
+      return {
+        some: `(${form.present} OR ${nonEmpty(rest)})`,
+        any: t.kind === 'null' || t.kind === 'exists' ? 'false' : `(CASE WHEN ${form.present} THEN ${objHit} ELSE ${anyOf(rest, (x) => testSql(t, x))} END)`,
+      };
+    });
+    switch (t.kind) {
+      case 'null':
+        return `NOT ${or(parts.map((p) => p.some))}`;
+      case 'exists':
+        return t.value ? or(parts.map((p) => p.some)) : `NOT ${or(parts.map((p) => p.some))}`;
+      default:
+        return or(parts.map((p) => p.any));
+    }
+  }
+  const vals = node.access.map(get);
   switch (t.kind) {
     case 'null':
       return `NOT ${or(vals.map(nonEmpty))}`;

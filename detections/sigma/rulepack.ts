@@ -97,8 +97,14 @@ export function compileRulePack(rules: PreparedRule[], streams: RawStream[] = ST
     const cases = mine.map((r, i) => `CASE WHEN ${compileDuckDbWhere(r, cache)} THEN ${i} END`);
     const table = rawTable(stream);
     const where = [`_event_time >= $since`, `_event_time < $until`, ...(opts.batch ? ['_batch = $batch'] : [])].join(' AND ');
-    // each distinct field access once per row (inner projection), every rule reads the columns
-    const base = `SELECT *${stream.body ? `, list_transform([_json], lambda j: list_transform([json_keys(j)], lambda k: (${stream.body}))[1])[1] AS _b` : ''} FROM ${qid(table)} WHERE ${where}`;
+    // each distinct field access once per row (inner projection), every rule reads the columns; the
+    // body JSON is parsed only on rows where an access that reads it can find something
+    const bodyExpr = `list_transform([_json], lambda j: list_transform([json_keys(j)], lambda k: (${stream.body}))[1])[1]`;
+    const guards = cache.bodyGuards;
+    const body = !stream.body || !cache.usesBody ? '' : guards.every((g): g is string => g !== null) ? `, CASE WHEN ${guards.join(' OR ')} THEN ${bodyExpr} END AS _b` : `, ${bodyExpr} AS _b`;
+    const ck = cache.caselessColumns();
+    const scan = `SELECT *${ck.map((c) => `, ${c.expr} AS ${c.alias}`).join('')} FROM ${qid(table)} WHERE ${where}`;
+    const base = body ? `SELECT *${body} FROM (${scan})` : scan;
     const inner = `SELECT *${cache.columns.map((c) => `, ${c.expr} AS ${c.alias}`).join('')} FROM (${base})`;
     const sql = `SELECT _uid, _tenant, _event_time, _batch, _rules FROM (SELECT _uid, _tenant, _event_time, _batch, list_filter([${cases.join(',\n  ')}], lambda i: i IS NOT NULL) AS _rules FROM (${inner})) WHERE len(_rules) > 0`;
     out.push({ stream, rawTable: table, rules: mine, sql });
