@@ -43,8 +43,9 @@ export function closingFlush(days: number): number {
 }
 
 /**
- * Splits the simulated days into `n` contiguous ranges of about equal work (a weekend day has a
- * fraction of a weekday's sign-ins); lane 0 also writes the files, so it gets a little less.
+ * Splits the simulated days into `n` contiguous ranges of about equal work: a weekend day has a
+ * small fraction of a weekday's sign-ins, and the two days at the edges write only the part of
+ * their events that falls inside the window.
  */
 export function planLanes(o: WorldOptions, n: number): { from: number; to: number }[] {
   const days = simulatedDays(o.days);
@@ -52,17 +53,19 @@ export function planLanes(o: WorldOptions, n: number): { from: number; to: numbe
   const start = o.end - o.days * DAY;
   const weight = (d: number) => {
     const dow = new Date(start + d * DAY).getUTCDay();
-    return dow === 0 || dow === 6 ? 0.15 : 1;
+    return (dow === 0 || dow === 6 ? 0.15 : 1) * (d < 0 || d >= o.days ? 0.5 : 1);
   };
   const total = days.reduce((a, d) => a + weight(d), 0);
-  const shares = [0.47, ...Array.from({ length: n - 1 }, () => 0.53 / (n - 1))];
   const out: { from: number; to: number }[] = [];
   let i = 0;
+  let acc = 0;
   for (let lane = 0; lane < n; lane++) {
     const from = days[i];
-    let acc = 0;
-    const want = shares[lane] * total;
-    while (i < days.length && (lane === n - 1 || acc + weight(days[i]) / 2 <= want || acc === 0)) acc += weight(days[i++]);
+    // A day goes to this lane when its middle falls within the lane's share of the total. A later
+    // lane starts a little later (its thread loads the modules first), so lane 0 takes a bit more.
+    const upTo = Math.min(1, ((lane + 1) / n) * 1.03) * total;
+    do acc += weight(days[i++]);
+    while (i < days.length - (n - 1 - lane) && (lane === n - 1 || acc + weight(days[i]) / 2 <= upTo));
     out.push({ from, to: days[i - 1] });
   }
   return out;

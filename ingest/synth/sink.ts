@@ -169,18 +169,36 @@ export class EventCollector implements EventBuffer {
   }
 }
 
-/** A file opened for streaming writes, with backpressure. */
+/**
+ * A file opened for streaming writes, with backpressure: a write waits until what the previous
+ * write queued is on its way to disk, so the next day is simulated while the last one is written.
+ */
 export class LineWriter {
   private stream: fs.WriteStream;
+  private draining: Promise<void> | undefined;
   constructor(file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.stream = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
   }
   async write(chunk: Uint8Array): Promise<void> {
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (this.draining) await this.draining;
+    if (!this.stream.write(chunk)) {
+      this.draining = new Promise<void>((resolve, reject) => {
+        const done = (err?: Error) => {
+          this.stream.off('drain', done);
+          this.stream.off('error', done);
+          this.draining = undefined;
+          if (err) reject(err);
+          else resolve();
+        };
+        this.stream.on('drain', done);
+        this.stream.on('error', done);
+      });
+    }
   }
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => {
+  async close(): Promise<void> {
+    if (this.draining) await this.draining;
+    await new Promise<void>((resolve, reject) => {
       this.stream.once('error', reject);
       this.stream.end(() => resolve());
     });
