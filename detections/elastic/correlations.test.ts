@@ -84,6 +84,29 @@ describe('Sigma correlations on Elasticsearch', () => {
     }
   }, 120_000);
 
+  it('a group-by field the cluster has never mapped: the cluster refuses the ES|QL, every group is read, the alerts still equal DuckDB', async () => {
+    const d2 = mkdtempSync(join(tmpdir(), 'idtrail-corr2-'));
+    writeFileSync(join(d2, 'c.yml'), BASE + corr('20', `type: event_count\nrules:\n  - okta_user_activity\ngroup-by:\n  - client.notAVendorField\ntimespan: 1h\ncondition:\n  gte: 2`));
+    const fake = new FakeElasticsearch();
+    const es = await ElasticStore.open(null, { client: fake.client(), namespace: 'corr2' });
+    const duck = await DuckDbStore.open(':memory:');
+    try {
+      const lines = fixtureLines('okta/system_log.ndjson');
+      await duck.ingestRecords(lines, { source: 'okta', tenant: 'acme.okta.com', origin: 'okta' });
+      await es.ingestRecords(lines, { source: 'okta', tenant: 'acme.okta.com', origin: 'okta' });
+      const run = { since: '2020-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z', now: new Date('2030-01-01T00:00:00Z'), rules: [d2], ids: [] };
+      const onDuck = await runDetections(duck, run);
+      const onEs = await runDetections(es, run);
+      expect(onDuck.alerts.filter((a) => a.rule_kind === 'sigma_correlation').length).toBeGreaterThan(0);
+      expect(strip(onEs.alerts)).toEqual(strip(onDuck.alerts));
+      expect(fake.esqlQueries.length).toBe(1);
+    } finally {
+      await duck.close();
+      await es.close();
+      rmSync(d2, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('narrows only when the bucket metric bounds the window metric from above', () => {
     const c = (type: string, op: string) => ({ correlationType: type, conditions: [{ op, value: 2 }] }) as never;
     expect(narrowingIsSound(c('event_count', 'gte'))).toBe(true);

@@ -52,8 +52,14 @@ export async function esql(client: Client, query: string): Promise<EsqlResult> {
     const reason = e.body?.error?.reason ?? e.message ?? String(err);
     throw new IdtrailError('store_error', `ES|QL query failed${e.statusCode ? ` (HTTP ${e.statusCode})` : ''}: ${redactSecrets(String(reason))}`, {
       hint: e.statusCode === 400 ? `the query was:\n${query}` : undefined,
+      cause: err,
     });
   }
+}
+
+/** The cluster refused the query itself (400: an unknown index or column, a syntax it does not know). */
+export function isRejectedQuery(err: unknown): boolean {
+  return err instanceof IdtrailError && (err.cause as { statusCode?: number } | undefined)?.statusCode === 400;
 }
 
 /** The rows of an ES|QL answer as objects keyed by column name. */

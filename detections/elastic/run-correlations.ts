@@ -1,11 +1,20 @@
 import type { ElasticStore } from '../../store/elastic/store.js';
 import { compileCorrelationEsql, compileElasticsearch, compileMemory, corrEventOf, correlateMemory, EsUnsupported, type CorrelationAlert, type CorrEvent, type RulePack } from '../sigma/index.js';
 import type { SigmaCorrelation } from '../sigma/types.js';
-import { ESQL_MAX_ROWS, esql, lit, rowsOf } from './esql.js';
+import { ESQL_MAX_ROWS, esql, isRejectedQuery, lit, rowsOf } from './esql.js';
+import { logger } from '../../lib/log.js';
 import { rawDataStream } from '../../store/elastic/templates.js';
 import { rawHits } from './run-sigma.js';
 
 type Packed = RulePack['correlations'][number];
+
+/** ES|QL rejects a FROM naming a data stream that does not exist yet (nothing ingested for it). */
+async function allExist(store: ElasticStore, packed: Packed): Promise<boolean> {
+  for (const p of new Set([...packed.refs.values()].map((x) => rawDataStream(x.stream.name, store.ns)))) {
+    if (!(await store.client.indices.exists({ index: p }))) return false;
+  }
+  return true;
+}
 
 /**
  * The compiled ES|QL of a correlation, limited to the run window on `@timestamp` (the raw
@@ -62,11 +71,19 @@ export async function runCorrelationsOnElastic(
     } catch (err) {
       if (!(err instanceof EsUnsupported)) throw err;
     }
-    if (compiled && narrowingIsSound(corr)) {
+    if (compiled && narrowingIsSound(corr) && (await allExist(store, packed))) {
       opts.onQuery?.(compiled);
-      const rows = rowsOf(await esql(store.client, compiled));
+      let rows: Record<string, unknown>[] | null = null;
+      try {
+        rows = rowsOf(await esql(store.client, compiled));
+      } catch (err) {
+        // A field no document has brought into the mapping yet is an unknown column to ES|QL. The
+        // narrowing is only a shortcut: without it every group is read, and the result is the same.
+        if (!isRejectedQuery(err)) throw err;
+        logger().child({ component: 'elastic-correlations' }).warn({ rule: corr.id ?? corr.title, err: (err as Error).message }, 'correlation ES|QL refused by the cluster; reading every group');
+      }
       // a truncated answer is no superset: read every group then
-      if (rows.length < ESQL_MAX_ROWS) candidates = new Set(rows.map((r) => JSON.stringify(corr.groupBy.map((_g, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]).toLowerCase())))));
+      if (rows && rows.length < ESQL_MAX_ROWS) candidates = new Set(rows.map((r) => JSON.stringify(corr.groupBy.map((_g, i) => (r[`g${i}`] === null || r[`g${i}`] === undefined ? null : String(r[`g${i}`]).toLowerCase())))));
       if (candidates?.size === 0) continue;
     }
     const events: CorrEvent[] = [];
