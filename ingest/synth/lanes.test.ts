@@ -16,13 +16,14 @@ describe('generator lanes', () => {
       expect(b.to).toBe(days);
       expect(b.from).toBe(a.to + 1);
       expect(a.to).toBeGreaterThanOrEqual(a.from);
-      // about half the weekdays each
+      // about half the weekdays each (lane 0 a little more: the other lane's thread starts later)
       const weekdays = (from: number, to: number) => {
         let n = 0;
         for (let d = Math.max(from, 0); d <= Math.min(to, days - 1); d++) if (![0, 6].includes(new Date(end - (days - d) * 86_400_000).getUTCDay())) n++;
         return n;
       };
-      expect(Math.abs(weekdays(a.from, a.to) - weekdays(b.from, b.to))).toBeLessThanOrEqual(2);
+      const [wa, wb] = [weekdays(a.from, a.to), weekdays(b.from, b.to)];
+      expect(Math.abs(wa - wb), `${days} days: ${wa} and ${wb} weekdays`).toBeLessThanOrEqual(2 + 0.08 * (wa + wb));
     }
     expect(planLanes({ users: 2000, days: 30, seed: 1, end: Date.UTC(2026, 10, 23) }, 1)).toEqual([{ from: -1, to: 30 }]);
   });
