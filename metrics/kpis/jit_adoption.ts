@@ -12,19 +12,21 @@ import type { KpiDefinition } from '../types.js';
  * - A pair both standing and activated counts as standing.
  * Value = JIT pairs / (JIT ∪ standing pairs).
  */
+// An activation event is told apart by its rowid (event_uid is the key, so the two go together):
+// the rowid costs nothing to read, where event_uid is a unique string in every row of the window.
 const base = `acc_all AS (SELECT DISTINCT source, tenant_id, account_id, login, email FROM accounts),
 keys AS (${accountKeys('acc_all')}),
 act_ev AS (
-  SELECT event_uid, source, tenant_id, event_time, lower(privilege_name) AS role, coalesce(target_user_id, actor_id) AS fallback_id,
+  SELECT rowid AS event_row, source, tenant_id, event_time, lower(privilege_name) AS role, coalesce(target_user_id, actor_id) AS fallback_id,
     unnest([target_user_id, lower(target_user_name), actor_id, lower(actor_name)]) AS key
   FROM identity_events
   WHERE action = 'role_activate' AND outcome = 'success' AND coalesce(privilege_is_admin, true) AND privilege_name IS NOT NULL
     AND event_time >= ${START} AND event_time < ${END}),
 act_ev_acc AS (
-  SELECT event_uid, source, coalesce(m.tenant_id, ev_tenant) AS tenant_id, role, coalesce(m.account_id, fallback_id) AS account_id, activated_at FROM (
-    SELECT e.event_uid, e.source, e.role, any_value(e.tenant_id) AS ev_tenant, any_value(e.fallback_id) AS fallback_id, min(e.event_time) AS activated_at,
+  SELECT event_row, source, coalesce(m.tenant_id, ev_tenant) AS tenant_id, role, coalesce(m.account_id, fallback_id) AS account_id, activated_at FROM (
+    SELECT e.event_row, e.source, e.role, any_value(e.tenant_id) AS ev_tenant, any_value(e.fallback_id) AS fallback_id, min(e.event_time) AS activated_at,
       min(CASE WHEN k.account_id IS NOT NULL THEN {tenant_id: k.tenant_id, account_id: k.account_id} END) AS m
-    FROM act_ev e LEFT JOIN keys k USING (source, key) GROUP BY e.event_uid, e.source, e.role)),
+    FROM act_ev e LEFT JOIN keys k USING (source, key) GROUP BY e.event_row, e.source, e.role)),
 act_snap AS (
   SELECT source, tenant_id, account_id, lower(role) AS role, coalesce(start_at, snapshot_at) AS activated_at
   FROM role_assignments
