@@ -8,7 +8,7 @@ import { ingestPath, readRecords } from '../ingest/sources/file.js';
 import { buildRulePack, loadRules, runRulePack } from '../detections/sigma/index.js';
 import { ANALYTICS } from '../detections/analytics/index.js';
 import { runDetections } from '../detections/run.js';
-import { ingestTimeText, writeWatermark } from '../detections/engine/watermark.js';
+import { writeWatermark } from '../detections/engine/watermark.js';
 import { computeKpis, defaultPeriod } from '../metrics/compute.js';
 import { projectRoot } from '../lib/paths.js';
 import { buildDataset, recentBatch, type BenchDataset } from './dataset.js';
@@ -136,7 +136,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     let incRss: number;
     let incStart: number;
     try {
-      const range = (await store.db.one<{ lo: Date; hi: Date; ing: string }>(`SELECT min(event_time) AS lo, max(event_time) AS hi, ${ingestTimeText('max(ingest_time)')} AS ing FROM identity_events`))!;
+      const range = (await store.db.one<{ lo: Date; hi: Date; ing: Date }>('SELECT min(event_time) AS lo, max(event_time) AS hi, max(ingest_time) AS ing FROM identity_events'))!;
       const from = new Date(range.lo.getTime());
       const until = new Date(range.hi.getTime() + 1000);
       const r = await withPeakRss(async () => {
