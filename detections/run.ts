@@ -3,7 +3,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { Alert } from './alerts/model.js';
 import type { Allowlist } from './engine/allowlist.js';
 import { evaluateAnalytics } from './engine/evaluate.js';
-import { readWatermark, writeWatermark } from './engine/watermark.js';
+import { ingestTimeText, readWatermark, tsText, writeWatermark } from './engine/watermark.js';
 import { toDate } from './engine/format.js';
 import { ts } from './analytics/sql.js';
 import { loadRulePack, sigmaAlerts } from './engine/sigma-alerts.js';
@@ -66,11 +66,12 @@ export async function runDetections(store: DetectionStore | ElasticStore, opts: 
   }
   const db = (store as DetectionStore).db;
   const now = opts.now ?? new Date();
-  const stats = await db.one<{ min_t: Date | null; max_t: Date | null; max_ingest: Date | null }>(
-    'SELECT min(event_time) AS min_t, max(event_time) AS max_t, max(ingest_time) AS max_ingest FROM identity_events',
+  const stats = await db.one<{ min_t: Date | null; max_t: Date | null; max_ingest: string | null }>(
+    `SELECT min(event_time) AS min_t, max(event_time) AS max_t, ${ingestTimeText('max(ingest_time)')} AS max_ingest FROM identity_events`,
   );
   const maxT = stats?.max_t ? toDate(stats.max_t) : null;
-  const maxIngest = stats?.max_ingest ? toDate(stats.max_ingest) : null;
+  // kept to the microsecond: a Date would drop the µs and make the next run re-read the last batch
+  const maxIngest = stats?.max_ingest ?? null;
   let to = opts.until !== undefined ? parseTime(opts.until, '--until') : now;
   if (opts.until === undefined && maxT && maxT > to) to = maxT;
   // The watermark only moves on resuming runs; an explicit --since is a one-off (re)scan.
@@ -87,7 +88,7 @@ export async function runDetections(store: DetectionStore | ElasticStore, opts: 
       from = new Date(wm.value.getTime() - lookback);
       const late = await db.one<{ t: Date | null }>(
         'SELECT min(event_time) AS t FROM identity_events WHERE ingest_time > $1::TIMESTAMP',
-        [ts(wm.ingestedUpTo ?? new Date(0))],
+        [wm.ingestedUpToText ? tsText(wm.ingestedUpToText) : ts(wm.ingestedUpTo ?? new Date(0))],
       );
       if (late?.t && toDate(late.t) < from) from = toDate(late.t);
     }
