@@ -2,7 +2,8 @@
  * The demo organisation generator: `generateDemo()` writes a realistic organisation's identity
  * telemetry — vendor-native Okta, Entra, Google Workspace and CloudTrail logs, inventory snapshots,
  * the HRIS and ITSM exports — with labelled attack scenarios and benign look-alikes, into `outDir`
- * (layout: the demo data contract). The same options always give byte-identical files.
+ * (layout: the demo data contract). The same options always give byte-identical files, whether
+ * the days are simulated in one lane or in two on two threads (lanes.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,8 +56,9 @@ export const DEFAULT_END = '2026-11-23T00:00:00Z';
 export const MIN_USERS = 60;
 
 /**
- * Sizes from which a second lane on a worker thread pays for its start-up (the set-up runs in both
- * lanes). Above the upper bound the later lane's events would wait in memory too long for lane 0.
+ * Sizes (people × days) from which a second lane on a worker thread pays for its start-up (the
+ * set-up runs in both lanes). The later lane's files wait in memory until lane 0 has written its own
+ * days (about 400 MB at 2,000 × 30), so above the upper bound one lane is used.
  */
 const LANE_MIN = 6_000;
 const LANE_MAX = 150_000;
