@@ -21,6 +21,8 @@ export interface ElasticAnalyticsOptions extends Omit<EvaluateOptions, 'analytic
   forms?: Record<string, EsqlForm>;
   /** Sees every ES|QL query sent, with the analytic it belongs to. */
   onQuery?: (id: string, query: string) => void;
+  /** Rows per ES|QL read page (default and maximum: 10,000; tests page with less). */
+  pageSize?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ElasticAnalyticsOptions extends Omit<EvaluateOptions, 'analytic
  * carry `_id` (the event id) only: values are taken from `_source` afterwards, because ES|QL
  * returns keyword doc values, which the store's lowercase normalizer has folded.
  */
-export function readQuery(index: string, read: EsqlRead, after?: { t: string; uid: string }): string {
+export function readQuery(index: string, read: EsqlRead, after?: { t: string; uid: string }, pageSize: number = ESQL_MAX_ROWS): string {
   const time = [
     read.from ? `@timestamp >= TO_DATETIME(${lit(read.from.toISOString())})` : null,
     read.to ? `@timestamp <= TO_DATETIME(${lit(read.to.toISOString())})` : null,
@@ -38,20 +40,23 @@ export function readQuery(index: string, read: EsqlRead, after?: { t: string; ui
     `FROM ${index} METADATA _id`,
     ...(time.length ? [`| WHERE ${time.join(' AND ')}`] : []),
     `| WHERE ${read.where}`,
-    ...(after ? [`| WHERE @timestamp > TO_DATETIME(${lit(after.t)}) OR (@timestamp == TO_DATETIME(${lit(after.t)}) AND identity.event_uid > ${lit(after.uid)})`] : []),
+    // inclusive: event ids are compared as the normalizer folded them, so two ids that differ only in
+    // case share a key; re-reading the boundary key (and dropping ids already seen) skips neither
+    ...(after ? [`| WHERE @timestamp > TO_DATETIME(${lit(after.t)}) OR (@timestamp == TO_DATETIME(${lit(after.t)}) AND identity.event_uid >= ${lit(after.uid)})`] : []),
     '| SORT @timestamp ASC, identity.event_uid ASC',
     '| KEEP _id, @timestamp, identity.event_uid',
-    `| LIMIT ${ESQL_MAX_ROWS}`,
+    `| LIMIT ${pageSize}`,
   ].join('\n');
 }
 
-async function readIds(cx: FormContext, read: EsqlRead): Promise<string[]> {
-  const ids: string[] = [];
+async function readIds(cx: FormContext, read: EsqlRead, pageSize: number): Promise<string[]> {
+  const ids = new Set<string>();
   let after: { t: string; uid: string } | undefined;
   for (;;) {
-    const rows = await cx.query(readQuery(cx.index, read, after));
-    for (const r of rows) ids.push(String(r._id));
-    if (rows.length < ESQL_MAX_ROWS) return ids;
+    const rows = await cx.query(readQuery(cx.index, read, after, pageSize));
+    const before = ids.size;
+    for (const r of rows) ids.add(String(r._id));
+    if (rows.length < pageSize || ids.size === before) return [...ids];
     const last = rows[rows.length - 1];
     after = { t: String(last['@timestamp']), uid: String(last['identity.event_uid']) };
   }
@@ -134,7 +139,7 @@ export async function evaluateAnalyticsOnElastic(store: ElasticStore, opts: Elas
       };
       const reads = hasEvents ? await forms[id].reads(params, { from: opts.from, to: opts.to, contextFrom }, cx) : [];
       const selected = new Set<string>();
-      for (const r of reads) for (const uid of await readIds(cx, r)) selected.add(uid);
+      for (const r of reads) for (const uid of await readIds(cx, r, Math.min(opts.pageSize ?? ESQL_MAX_ROWS, ESQL_MAX_ROWS))) selected.add(uid);
       await clearEvents(local.db);
       await loadEvents(store, local.db, [...selected], !!forms[id].rawRecords);
       out.push(...(await evaluateAnalytics(local.db, { ...opts, ids: [id], analytics: ANALYTICS })));
