@@ -87,3 +87,38 @@ describe('idtrail with --store elasticsearch', () => {
     expect(misplaced.stderr).toMatch(/--directory-db is for --store elasticsearch/);
   });
 });
+
+describe('idtrail run on the Elasticsearch store', () => {
+  it('run --once collects into the cluster and runs the detections on it (store.kind elasticsearch in the config)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const alertsFile = join(dir, 'alerts.ndjson');
+    const cfg = join(dir, 'idtrail.yaml');
+    writeFileSync(
+      cfg,
+      [
+        'store:',
+        '  kind: elasticsearch',
+        `  url: ${server.url}`,
+        'sources:',
+        '  - type: aws',
+        '    tenant: "123456789012"',
+        `    path: ${join(projectRoot(), 'test', 'fixtures', 'aws')}`,
+        '    initial_since: 5000d',
+        'sinks:',
+        `  - file://${alertsFile}?format=ecs&name=archive`,
+        '',
+      ].join('\n'),
+    );
+    const before = fake.docs('logs-idtrail.events-default').length;
+    const r = await idtrail('run', '--once', '--config', cfg, '--json');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { db: string | null; jobs: Record<string, { runs: number; failures: number; stored: number }> };
+    expect(out.db).toBeNull();
+    const collect = Object.entries(out.jobs).find(([k]) => k.startsWith('collect:'))![1];
+    expect(collect.failures).toBe(0);
+    expect(collect.stored).toBeGreaterThan(0);
+    expect(fake.docs('logs-idtrail.events-default').length).toBeGreaterThan(before);
+    // the scheduler's detection step ran on the cluster (its watermark is in the checkpoints index)
+    expect(fake.docs('idtrail-default-checkpoints').some((d) => d.stream === 'watermark:detections')).toBe(true);
+  }, 300_000);
+});
