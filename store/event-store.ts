@@ -13,6 +13,9 @@ export interface IngestContext {
   stream?: string;
   /** Committed in the same transaction as the records it covers. */
   checkpoint?: Checkpoint;
+  /** Per-record origin and line (position in its page or file), when records of several pages are stored together. */
+  origins?: string[];
+  lines?: number[];
 }
 
 export interface IngestResult {

@@ -45,7 +45,7 @@ export async function ensureRawTables(db: DuckDb): Promise<void> {
 export async function ingestRecords(db: DuckDb, records: string[], ctx: IngestContext): Promise<IngestResult> {
   return ingestStaged(
     db,
-    records.map((text, i) => ({ text, line: i + 1, origin: ctx.origin })),
+    records.map((text, i) => ({ text, line: ctx.lines?.[i] ?? i + 1, origin: ctx.origins?.[i] ?? ctx.origin })),
     ctx,
   );
 }

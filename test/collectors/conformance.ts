@@ -38,8 +38,12 @@ export const FAST_HTTP: HttpSettings = { timeoutMs: 400, maxRetries: 4, max429: 
 const N = 240;
 const PAGE = 40;
 
+/** Every page committed on its own (the page-level cases); `buffered` uses the default batching. */
 async function run(h: ConformanceHarness, store: MemoryStore, http: HttpSettings = FAST_HTTP, extra: Partial<Parameters<typeof collect>[2]> = {}): Promise<CollectStats> {
-  return collect(h.makeSource(http), store.asStore(), { since: h.since, until: h.until, ...extra });
+  return collect(h.makeSource(http), store.asStore(), { since: h.since, until: h.until, commitRecords: 1, ...extra });
+}
+async function buffered(h: ConformanceHarness, store: MemoryStore, http: HttpSettings = FAST_HTTP): Promise<CollectStats> {
+  return collect(h.makeSource(http), store.asStore(), { since: h.since, until: h.until, commitMs: 60_000 });
 }
 
 export function sourceConformance(fx: ConformanceFixture): void {
@@ -94,6 +98,35 @@ export function sourceConformance(fx: ConformanceFixture): void {
       const after = store.ids().length;
       expect(after).toBeLessThan(h.expectedIds.length);
       await run(h, store);
+      expect(store.ids()).toEqual([...h.expectedIds].sort());
+    });
+
+    it('commits consecutive pages of a feed together, with the checkpoint of the last one', async () => {
+      h = await fx.setup(N, PAGE);
+      const store = new MemoryStore();
+      const stats = await buffered(h, store);
+      expect(store.ids()).toEqual([...h.expectedIds].sort());
+      expect(stats.pages).toBeGreaterThan(store.calls.length);
+      // one transaction per feed (or stream) run of pages, each carrying the checkpoint it reached
+      for (const c of store.calls) expect(c.checkpoint).toBeDefined();
+      const again = await buffered(h, store);
+      expect(again.stored).toBe(0);
+    });
+
+    httpIt('a vendor failure mid-pull commits the pages already received, then fails', async () => {
+      h = await fx.setup(N, PAGE);
+      // the third page's request and its two retries fail (maxRetries 2); the next run finds the vendor well
+      for (const n of [3, 4, 5]) h.server!.faultAt(n, { kind: 'status', status: 503 });
+      const store = new MemoryStore();
+      const err = await buffered(h, store, { ...FAST_HTTP, maxRetries: 2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IdtrailError);
+      // the two pages before the failure fit in one buffer (10,000 records): without the commit on
+      // failure nothing would be kept
+      const kept = store.ids().length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThanOrEqual(2 * PAGE);
+      expect(store.calls.every((c) => c.checkpoint !== undefined)).toBe(true);
+      await buffered(h, store);
       expect(store.ids()).toEqual([...h.expectedIds].sort());
     });
 

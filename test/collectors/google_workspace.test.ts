@@ -78,7 +78,9 @@ describe('google_workspace specifics', () => {
       expect(q.get('endTime')).toBe(TO.toISOString());
     }
     expect(qs[1].get('pageToken')).toBeTruthy();
-    expect(store.calls.map((c) => c.stream)).toEqual(['google_workspace_login', 'google_workspace_login', 'google_workspace_login']);
+    // the three pages of one feed are committed together, with the login stream hint
+    expect(store.calls.map((c) => c.stream)).toEqual(['google_workspace_login']);
+    expect(store.calls[0]!.records).toBe(25);
   });
 
   it('an empty window (no items key) commits the watermark', async () => {

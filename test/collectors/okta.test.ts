@@ -82,9 +82,9 @@ describe('okta System Log specifics', () => {
     server = await startOktaServer({ events, apiToken: TOKEN });
     const store = new MemoryStore();
     const src = new OktaSource({ tenant: 'acme', orgUrl: server.url, auth: new StaticAuth(`SSWS ${TOKEN}`), http: FAST_HTTP, limit: 30 });
-    const stats = await collect(src, store.asStore(), { since: FROM });
+    const stats = await collect(src, store.asStore(), { since: FROM, commitRecords: 1 });
     expect(stats.stored).toBe(100);
-    // 4 pages of events, then the empty page that ends the cycle.
+    // 4 pages of events, then the empty page that ends the cycle (committed on its own: commitRecords 1).
     expect(server.requests).toBe(5);
     const cp = await store.getCheckpoint('okta', 'acme', 'system_log');
     expect(cp?.cursor).toMatch(/after=/);
