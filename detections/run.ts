@@ -103,7 +103,8 @@ export async function runDetections(store: DetectionStore | ElasticStore, opts: 
   // Suppressed alerts are stored (auditable) but the store never queues them for a sink.
   const created = raised.length ? (await (store as DetectionStore).upsertAlerts(raised, sinks)).created : 0;
   if (resuming) await writeWatermark(db, { value: to, ingestedUpTo: maxIngest });
-  const stored = await (store as DetectionStore).listAlerts({ limit: 1_000_000 });
+  // only the alerts whose activity overlaps the window (the store filters: a long history holds many)
+  const stored = await (store as DetectionStore).listAlerts({ since: ts(from), until: ts(new Date(to.getTime() + 1)), limit: 1_000_000 });
   const alerts = stored
     .filter((a) => Date.parse(a.last_seen) >= from.getTime() && Date.parse(a.first_seen) <= to.getTime())
     .sort((a, b) => a.first_seen.localeCompare(b.first_seen) || a.alert_id.localeCompare(b.alert_id));
