@@ -23,8 +23,8 @@ export class DuckDbStore implements EventStore {
 
   private constructor(readonly db: DuckDb) {}
 
-  static async open(path = 'idtrail.duckdb', opts: { readOnly?: boolean; migrate?: boolean } = {}): Promise<DuckDbStore> {
-    const db = await DuckDb.open(path, { readOnly: opts.readOnly });
+  static async open(path = 'idtrail.duckdb', opts: { readOnly?: boolean; migrate?: boolean; memoryLimit?: string } = {}): Promise<DuckDbStore> {
+    const db = await DuckDb.open(path, { readOnly: opts.readOnly, memoryLimit: opts.memoryLimit ?? process.env.IDTRAIL_DUCKDB_MEMORY_LIMIT });
     const store = new DuckDbStore(db);
     if (!opts.readOnly && opts.migrate !== false) await store.migrate();
     return store;
