@@ -208,8 +208,10 @@ describe('a sink down during detection, a forwarder killed mid-delivery: every a
       const got = h.received();
       expect(new Set(got)).toEqual(new Set(alerts.map((a) => a.alert_id)));
       expect(got.length).toBeGreaterThanOrEqual(N);
-      // Over a network the batch in flight at the kill had reached the receiver and is sent again.
-      if (kind !== 'file') expect(got.length).toBeGreaterThan(N);
+      // Over HTTP the receiver sees the batch before it answers, so the batch in flight at the kill had
+      // reached it and is sent again. Syslog over TCP has no acknowledgement: the sender may already
+      // have committed the delivery when the kill lands (then nothing is repeated), so only at-least-once holds.
+      if (kind !== 'file' && kind !== 'syslog') expect(got.length).toBeGreaterThan(N);
       const check = await DuckDbStore.open(db);
       expect((await check.sinkStatus()).find((s) => s.sink === sinkName)).toMatchObject({ queued: 0, delivered: N, failing_since: null, last_error: null });
       await check.close();
