@@ -11,7 +11,8 @@ import { ingestStaged, type StagedRecord } from '../../store/duckdb/ingest.js';
  * still being written, and reading the file overlaps both.
  *
  * Each batch is its own transaction. Two batches in flight that insert the same `_uid` (a record
- * repeated far apart in one export) conflict; the losing batch rolls back as a whole and is stored again once the others are done, where its copy of the record counts as a duplicate.
+ * repeated far apart in one export) conflict; the losing batch rolls back as a whole and is stored
+ * again once the others are done, where its copy of the record counts as a duplicate.
  * Stores other than DuckDB take batches one at a time.
  */
 export class BatchPool {
@@ -64,7 +65,9 @@ export class BatchPool {
     for (const b of this.retry.splice(0)) b.done(await ingestStaged(this.store.db, b.records, b.ctx));
   }
 
-  close(): void {
+  /** Closes the extra connections once no batch runs on them (after a failure, the others still finish). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
     for (const c of this.extra) c.closeSync();
   }
 

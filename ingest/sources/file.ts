@@ -185,7 +185,7 @@ export async function ingestPath(store: EventStore, path: string, opts: IngestPa
     }
     await pool.drain();
   } finally {
-    pool.close();
+    await pool.close();
   }
   opts.onProgress?.({ file: files.at(-1) ?? path, filesDone: files.length, files: files.length, received: sum.received, stored: sum.stored });
   return sum;
