@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { runCli } from '../../test/collectors/cli-helpers.js';
 import { FakeElasticsearch } from '../../test/store/fake-elasticsearch.js';
 import { projectRoot } from '../../lib/paths.js';
 
@@ -13,38 +12,22 @@ import { projectRoot } from '../../lib/paths.js';
  * (ES|QL) and Sigma rules in the cluster, `alerts list` reads them back; the API key from the
  * environment is sent as `Authorization: ApiKey …` and never printed.
  */
-function capture() {
-  let text = '';
-  const stream = new Writable({ write(chunk, _enc, cb) { text += String(chunk); cb(); } });
-  return { stream, get text() { return text; } };
-}
-
-async function idtrail(...argv: string[]) {
-  const out = capture();
-  const err = capture();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text, stderr: err.text };
-}
+/** The API key comes from the environment; ELASTICSEARCH_URL must not be set around these runs. */
+const idtrail = (...argv: string[]) => runCli(argv, { ELASTICSEARCH_API_KEY: KEY, ELASTICSEARCH_URL: undefined });
 
 const KEY = 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==';
 let fake: FakeElasticsearch;
 let server: { url: string; close: () => Promise<void> };
 let dir: string;
-const saved = { key: process.env.ELASTICSEARCH_API_KEY, url: process.env.ELASTICSEARCH_URL };
 
 beforeAll(async () => {
   fake = new FakeElasticsearch();
   server = await fake.listen();
   dir = mkdtempSync(join(tmpdir(), 'idtrail-es-cli-'));
-  process.env.ELASTICSEARCH_API_KEY = KEY;
-  delete process.env.ELASTICSEARCH_URL;
 });
 afterAll(async () => {
   await server.close();
   rmSync(dir, { recursive: true, force: true });
-  if (saved.key === undefined) delete process.env.ELASTICSEARCH_API_KEY;
-  else process.env.ELASTICSEARCH_API_KEY = saved.key;
-  if (saved.url !== undefined) process.env.ELASTICSEARCH_URL = saved.url;
 });
 
 describe('idtrail with --store elasticsearch', () => {

@@ -3,7 +3,7 @@ import type { errors } from '@elastic/elasticsearch';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EsqlError, runEsql } from './fake-esql.js';
+import { EsqlError, getPath, runEsql } from './fake-esql.js';
 
 /** The request as the mock hands it to a resolver (bulk bodies arrive parsed, one object per line). */
 interface MockPattern {
@@ -53,18 +53,6 @@ function responseError(statusCode: number, type: string, reason: string): errors
     warnings: null,
     meta: {} as never,
   } as never);
-}
-
-function get(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (cur === null || cur === undefined) return undefined;
-    // Elasticsearch flattens arrays of objects, at any depth.
-    if (Array.isArray(cur)) cur = cur.flat(Infinity).flatMap((c) => (c && typeof c === 'object' ? [(c as Record<string, unknown>)[part]] : []));
-    else if (typeof cur === 'object') cur = (cur as Record<string, unknown>)[part];
-    else return undefined;
-  }
-  return cur;
 }
 
 function values(v: unknown): unknown[] {
@@ -345,7 +333,7 @@ export class FakeElasticsearch {
     if ((!m || typeof m.type !== 'string') && idx && idx.mapping.dynamic !== 'strict' && idx.mapping.dynamic !== false) {
       // a dynamically mapped field: typed by the first value indexed, strings by the dynamic template
       for (const d of idx.docs.values()) {
-        const v = values(get(d.source, field))[0];
+        const v = values(getPath(d.source, field))[0];
         if (v === undefined || (typeof v === 'object' && v !== null)) continue;
         if (typeof v === 'string') {
           const templates = (idx.mapping.dynamic_templates ?? []) as Record<string, { match_mapping_type?: string; mapping?: Mapping }>[];
@@ -378,8 +366,8 @@ export class FakeElasticsearch {
       const [field, spec] = Object.entries(s)[0];
       const dir = spec.order === 'desc' ? -1 : 1;
       hits = [...hits].sort((a, b) => {
-        const x = values(get(a.source, field))[0] as string | number | undefined;
-        const y = values(get(b.source, field))[0] as string | number | undefined;
+        const x = values(getPath(a.source, field))[0] as string | number | undefined;
+        const y = values(getPath(b.source, field))[0] as string | number | undefined;
         if (x === y) return 0;
         if (x === undefined) return 1;
         if (y === undefined) return -1;
@@ -387,7 +375,7 @@ export class FakeElasticsearch {
       });
     }
     const sortFields = ((body.sort as Record<string, unknown>[]) ?? []).map((s) => Object.keys(s)[0]);
-    const sortValues = (d: Doc) => sortFields.map((f) => values(get(d.source, f))[0] ?? null);
+    const sortValues = (d: Doc) => sortFields.map((f) => values(getPath(d.source, f))[0] ?? null);
     if (Array.isArray(body.search_after)) {
       const after = body.search_after as unknown[];
       const dirs = ((body.sort as Record<string, { order: string }>[]) ?? []).map((s) => (Object.values(s)[0].order === 'desc' ? -1 : 1));
@@ -417,18 +405,18 @@ export class FakeElasticsearch {
       if (a.terms) {
         const t = a.terms as { field: string; size?: number };
         const groups = new Map<string, Doc[]>();
-        for (const d of docs) for (const v of values(get(d.source, t.field))) groups.set(String(v), [...(groups.get(String(v)) ?? []), d]);
+        for (const d of docs) for (const v of values(getPath(d.source, t.field))) groups.set(String(v), [...(groups.get(String(v)) ?? []), d]);
         const buckets = [...groups.entries()].sort((x, y) => y[1].length - x[1].length || x[0].localeCompare(y[0])).slice(0, t.size ?? 10);
         out[name] = { buckets: buckets.map(([key, ds]) => ({ key, doc_count: ds.length, ...(sub ? this.aggs(ds, sub, index) : {}) })) };
       } else if (a.missing) {
         const f = (a.missing as { field: string }).field;
-        out[name] = { doc_count: docs.filter((d) => values(get(d.source, f)).length === 0).length };
+        out[name] = { doc_count: docs.filter((d) => values(getPath(d.source, f)).length === 0).length };
       } else if (a.filter) {
         const ds = docs.filter((d) => this.matches(d.source, a.filter as Record<string, unknown>, index));
         out[name] = { doc_count: ds.length, ...(sub ? this.aggs(ds, sub, index) : {}) };
       } else if (a.min || a.max) {
         const f = ((a.min ?? a.max) as { field: string }).field;
-        const nums = docs.flatMap((d) => values(get(d.source, f))).map((v) => (typeof v === 'string' ? Date.parse(v) : Number(v))).filter((n) => !Number.isNaN(n));
+        const nums = docs.flatMap((d) => values(getPath(d.source, f))).map((v) => (typeof v === 'string' ? Date.parse(v) : Number(v))).filter((n) => !Number.isNaN(n));
         out[name] = { value: nums.length ? nums.reduce((m, n) => (a.min ? Math.min(m, n) : Math.max(m, n))) : null };
       } else if (a.top_hits) {
         const th = a.top_hits as { size: number; sort?: Record<string, { order: string }>[] };
@@ -436,8 +424,8 @@ export class FakeElasticsearch {
         void r;
         const sorted = [...docs].sort((x, y) => {
           const [field, s] = Object.entries(th.sort?.[0] ?? { _id: { order: 'asc' } })[0];
-          const a1 = String(values(get(x.source, field))[0] ?? '');
-          const b1 = String(values(get(y.source, field))[0] ?? '');
+          const a1 = String(values(getPath(x.source, field))[0] ?? '');
+          const b1 = String(values(getPath(y.source, field))[0] ?? '');
           return (a1 < b1 ? -1 : a1 > b1 ? 1 : 0) * (s.order === 'desc' ? -1 : 1);
         });
         out[name] = { hits: { hits: sorted.slice(0, th.size).map((d) => ({ _source: d.source })) } };
@@ -451,7 +439,7 @@ export class FakeElasticsearch {
     if (!Array.isArray(spec)) return src;
     const out: Record<string, unknown> = {};
     for (const path of spec as string[]) {
-      const v = get(src, path);
+      const v = getPath(src, path);
       if (v === undefined) continue;
       const parts = path.split('.');
       let cur = out;
@@ -487,7 +475,7 @@ export class FakeElasticsearch {
       case 'term': {
         const [field, v] = Object.entries(arg)[0];
         const spec = v && typeof v === 'object' && 'value' in (v as object) ? (v as { value: unknown; case_insensitive?: boolean }) : { value: v };
-        return values(get(src, field)).some((x) =>
+        return values(getPath(src, field)).some((x) =>
           spec.case_insensitive && typeof x === 'string' ? x.toLowerCase() === String(spec.value).toLowerCase() : eq(field, spec.value, x),
         );
       }
@@ -498,18 +486,18 @@ export class FakeElasticsearch {
         const spec = typeof v === 'string' ? { value: v } : v;
         const ci = spec.case_insensitive === true || this.keywordLower(index, field);
         const re = new RegExp(`^(?:${kind === 'regexp' ? spec.value : kind === 'prefix' ? `${escapeRe(spec.value)}.*` : wildcardRe(spec.value)})$`, ci ? 'is' : 's');
-        return values(get(src, field)).some((x) => typeof x !== 'object' && re.test(String(x)));
+        return values(getPath(src, field)).some((x) => typeof x !== 'object' && re.test(String(x)));
       }
       case 'terms': {
         const [field, list] = Object.entries(arg)[0] as [string, unknown[]];
-        return values(get(src, field)).some((x) => list.some((v) => eq(field, v, x)));
+        return values(getPath(src, field)).some((x) => list.some((v) => eq(field, v, x)));
       }
       case 'exists':
-        return values(get(src, String(arg.field))).length > 0;
+        return values(getPath(src, String(arg.field))).length > 0;
       case 'range': {
         const [field, r] = Object.entries(arg)[0] as [string, Record<string, unknown>];
         const num = (v: unknown) => (typeof v === 'number' ? v : Date.parse(String(v)));
-        return values(get(src, field)).some((x) => {
+        return values(getPath(src, field)).some((x) => {
           const n = num(x);
           return (
             (r.gte === undefined || n >= num(r.gte)) &&

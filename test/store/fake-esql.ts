@@ -402,7 +402,8 @@ function flatten(v: unknown): unknown {
   return v === undefined ? null : v;
 }
 
-function getPath(obj: unknown, path: string): unknown {
+/** A dotted path into a document's `_source`; Elasticsearch flattens arrays of objects, at any depth. */
+export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (cur === null || cur === undefined) return undefined;
